@@ -1,0 +1,59 @@
+/* Preload links: validation of the URLs mod_quartpush may push, parsing of
+ * their parameters, and the Link header value each one becomes.
+ * Pure APR code: everything here runs at configuration time, so that the
+ * request path only copies ready-made header values.
+ */
+#ifndef QP_LINK_H
+#define QP_LINK_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+typedef enum {
+    QP_CROSSORIGIN_NONE = 0,
+    QP_CROSSORIGIN_ANONYMOUS,
+    QP_CROSSORIGIN_USE_CREDENTIALS
+} qp_crossorigin_e;
+
+typedef struct qp_link {
+    const char *url;            /* same-origin absolute path (+ query) */
+    apr_size_t url_len;
+    const char *as;             /* request destination, NULL when unknown */
+    const char *type;           /* MIME type hint, or NULL */
+    const char *media;          /* media query, or NULL */
+    qp_crossorigin_e crossorigin;
+    unsigned int critical:1;    /* mod_http2 raises the pushed stream's priority */
+    unsigned int nopush:1;      /* a hint only: mod_http2 never pushes it */
+    const char *header;         /* the Link header value, built once */
+} qp_link;
+
+/* NULL when url may be pushed: an absolute path on this origin, made only of
+ * URL characters, with no ".." segment. Otherwise why not, from pool p. */
+const char *qp_url_check(apr_pool_t *p, const char *url);
+
+/* The destination ("style", "script", ...) a browser needs in as= for the
+ * resource at url, from its extension; NULL when it cannot be inferred. */
+const char *qp_link_infer_as(const char *url);
+
+/* Builds *plink for url with nparams parameters such as "as=script",
+ * "crossorigin" or "media=(max-width: 600px)". Returns NULL on success,
+ * otherwise a message that quotes the offending text. */
+const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
+                         int nparams, const char *const *params);
+
+/* The same, with the parameters in one string separated by white space;
+ * a value may be quoted: media="(max-width: 600px)". params may be NULL. */
+const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
+                             const char *params);
+
+/* A new list: base's links, except those whose URL add names again, then
+ * add's links. Either may be NULL; when one is empty the other is returned
+ * as it is, without a copy. */
+apr_array_header_t *qp_links_merge(apr_pool_t *p,
+                                   const apr_array_header_t *base,
+                                   const apr_array_header_t *add);
+
+/* Index of the link with this URL in links (of qp_link *), or -1. */
+int qp_links_find(const apr_array_header_t *links, const char *url);
+
+#endif /* QP_LINK_H */

@@ -1,0 +1,266 @@
+/* Unit tests for src/qp_link.c: which URLs may be pushed, parameter parsing,
+ * as= inference and the exact Link header values mod_http2 will read. */
+#include <stdio.h>
+
+#include <apr_general.h>
+#include <apr_pools.h>
+#include <apr_strings.h>
+
+#include "qp_link.h"
+#include "qp_tap.h"
+
+static apr_pool_t *pool;
+
+static const char *header_for(const char *url, const char *params)
+{
+    qp_link *link;
+    const char *err = qp_link_make_str(&link, pool, url, params);
+    return err ? apr_pstrcat(pool, "ERROR: ", err, NULL) : link->header;
+}
+
+static const char *error_for(const char *url, const char *params)
+{
+    qp_link *link;
+    const char *err = qp_link_make_str(&link, pool, url, params);
+    return err ? err : "(accepted)";
+}
+
+/* One parameter as httpd's own argument parsing hands it to a directive */
+static const char *error_for_param(const char *url, const char *param)
+{
+    qp_link *link;
+    const char *err = qp_link_make(&link, pool, url, 1, &param);
+    return err ? err : "(accepted)";
+}
+
+static void test_urls_accepted(void)
+{
+    static const char *const good[] = {
+        "/", "/static/css/site.css", "/a/b/c.js?v=3&x=y", "/%7Euser/x.png",
+        "/fonts/inter.woff2", "/a..b/c", "/./x.css", "/a/b.c/d", "/q?next=/a/../b",
+        "/with:colon@and,comma;semi=eq+plus!", NULL
+    };
+    int i;
+
+    for (i = 0; good[i]; ++i) {
+        qp_tap_is_str(qp_url_check(pool, good[i]), NULL,
+                      apr_psprintf(pool, "URL %s may be pushed", good[i]));
+    }
+}
+
+static void test_urls_rejected(void)
+{
+    qp_tap_is_str(qp_url_check(pool, "https://evil.example/x.css"),
+                  "'https://evil.example/x.css' names another scheme or host; "
+                  "only same-origin absolute paths can be pushed (expected a "
+                  "path starting with '/')",
+                  "another scheme and host is refused");
+    qp_tap_is_str(qp_url_check(pool, "//evil.example/x.css"),
+                  "'//evil.example/x.css' starts with '//', which names "
+                  "another host (expected a path starting with a single '/')",
+                  "a protocol-relative URL is refused");
+    qp_tap_is_str(qp_url_check(pool, "/\\evil.example/x.css"),
+                  "'/\\evil.example/x.css' starts with '/\\', which names "
+                  "another host (expected a path starting with a single '/')",
+                  "a backslash host trick is refused");
+    qp_tap_is_str(qp_url_check(pool, "static/x.css"),
+                  "'static/x.css' is not an absolute path (expected a path "
+                  "starting with '/')", "a relative path is refused");
+    qp_tap_is_str(qp_url_check(pool, ""),
+                  "an empty URL (expected an absolute path such as "
+                  "/static/site.css)", "an empty URL is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a/../etc/passwd"),
+                  "'/a/../etc/passwd' has a '..' segment (expected a path "
+                  "without '..')", "a .. segment is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a/%2e%2E/x"),
+                  "'/a/%2e%2E/x' has a '..' segment (expected a path without "
+                  "'..')", "an encoded .. segment is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a/.."),
+                  "'/a/..' has a '..' segment (expected a path without '..')",
+                  "a trailing .. segment is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a/..?x"),
+                  "'/a/..?x' has a '..' segment (expected a path without '..')",
+                  "a .. segment before the query is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a b.css"),
+                  "'/a b.css' has a control character or space at offset 2 "
+                  "(expected a URL; percent-encode it as %20)",
+                  "a space is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a\r\nSet-Cookie: x=1"),
+                  "'/a\r\nSet-Cookie: x=1' has a control character or space "
+                  "at offset 2 (expected a URL; percent-encode it as %0D)",
+                  "CR LF (header injection) is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a>; rel=x"),
+                  "'/a>; rel=x' has the character '>' at offset 2, which "
+                  "must be percent-encoded",
+                  "'>' cannot close the Link's URL early");
+    qp_tap_is_str(qp_url_check(pool, "/a\"b"),
+                  "'/a\"b' has the character '\"' at offset 2, which must be "
+                  "percent-encoded", "a double quote is refused");
+    qp_tap_is_str(qp_url_check(pool, "/caf\xc3\xa9.css"),
+                  "'/caf\xc3\xa9.css' has the character '\xc3' at offset 4, "
+                  "which must be percent-encoded", "raw UTF-8 is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a%zz"),
+                  "'/a%zz' has a malformed percent-escape at offset 2 "
+                  "(expected %XX with two hex digits)",
+                  "a malformed escape is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a%2"),
+                  "'/a%2' has a malformed percent-escape at offset 2 "
+                  "(expected %XX with two hex digits)",
+                  "a truncated escape is refused");
+    qp_tap_is_str(qp_url_check(pool, "/a#top"),
+                  "'/a#top' has a fragment ('#'), which is never sent to a "
+                  "server (expected a path)", "a fragment is refused");
+}
+
+static void test_as_inference(void)
+{
+    static const char *const cases[][2] = {
+        { "/s.css", "style" }, { "/s.CSS", "style" }, { "/a.js", "script" },
+        { "/m.mjs", "script" }, { "/f.woff", "font" }, { "/f.woff2", "font" },
+        { "/f.ttf", "font" }, { "/f.otf", "font" }, { "/i.png", "image" },
+        { "/i.jpg", "image" }, { "/i.jpeg", "image" }, { "/i.gif", "image" },
+        { "/i.webp", "image" }, { "/i.avif", "image" }, { "/i.svg", "image" },
+        { "/favicon.ico", "image" }, { "/d.json", "fetch" },
+        { "/a.js?v=2", "script" }, { "/x.css/y", NULL }, { "/noext", NULL },
+        { "/a.txt", NULL }, { "/dir.css/", NULL }, { "/a.", NULL },
+        { "/q?f=x.css", NULL }, { NULL, NULL }
+    };
+    int i;
+
+    for (i = 0; cases[i][0]; ++i) {
+        qp_tap_is_str(qp_link_infer_as(cases[i][0]), cases[i][1],
+                      apr_psprintf(pool, "as= inferred for %s", cases[i][0]));
+    }
+}
+
+static void test_headers(void)
+{
+    qp_tap_is_str(header_for("/static/css/site.css", NULL),
+                  "</static/css/site.css>; rel=preload; as=style",
+                  "CSS becomes as=style");
+    qp_tap_is_str(header_for("/static/js/app.js", "as=script"),
+                  "</static/js/app.js>; rel=preload; as=script",
+                  "an explicit as= is kept");
+    qp_tap_is_str(header_for("/fonts/inter.woff2", "crossorigin"),
+                  "</fonts/inter.woff2>; rel=preload; as=font; crossorigin",
+                  "a font with crossorigin");
+    qp_tap_is_str(header_for("/fonts/inter.woff2", NULL),
+                  "</fonts/inter.woff2>; rel=preload; as=font; crossorigin",
+                  "a font gets crossorigin even when not asked");
+    qp_tap_is_str(header_for("/data/x.json", NULL),
+                  "</data/x.json>; rel=preload; as=fetch; crossorigin",
+                  "JSON is fetched in CORS mode");
+    qp_tap_is_str(header_for("/f.woff", "crossorigin=use-credentials"),
+                  "</f.woff>; rel=preload; as=font; crossorigin=use-credentials",
+                  "crossorigin=use-credentials is kept for a font");
+    qp_tap_is_str(header_for("/noext", NULL), "</noext>; rel=preload",
+                  "no as= when the extension is unknown");
+    qp_tap_is_str(header_for("/x", "as=image type=image/webp "
+                             "media=\"(max-width: 600px)\" critical"),
+                  "</x>; rel=preload; as=image; type=\"image/webp\"; "
+                  "media=\"(max-width: 600px)\"; critical",
+                  "all parameters, in a fixed order");
+    qp_tap_is_str(header_for("/hint.css", "nopush"),
+                  "</hint.css>; rel=preload; as=style; nopush",
+                  "nopush is passed on to mod_http2");
+    qp_tap_is_str(header_for("/a.css", "CROSSORIGIN=Anonymous AS=style"),
+                  "</a.css>; rel=preload; as=style; crossorigin",
+                  "parameter names and CORS modes are case-insensitive");
+}
+
+static void test_param_errors(void)
+{
+    qp_tap_is_str(error_for("/a.css", "as=stylesheet"),
+                  "'as=stylesheet': unknown destination (expected as= one of "
+                  "audio, document, embed, fetch, font, image, object, "
+                  "script, style, track, video, worker)",
+                  "an unknown destination is refused");
+    qp_tap_is_str(error_for("/a.css", "as"),
+                  "'as': unknown destination (expected as= one of audio, "
+                  "document, embed, fetch, font, image, object, script, "
+                  "style, track, video, worker)", "as without a value");
+    qp_tap_is_str(error_for("/a.css", "type=text"),
+                  "'type=text': not a MIME type (expected type=TYPE/SUBTYPE, "
+                  "e.g. type=text/css)", "a type without subtype is refused");
+    qp_tap_is_str(error_for_param("/a.css", "type=text/css\";x"),
+                  "'type=text/css\";x': not a MIME type (expected "
+                  "type=TYPE/SUBTYPE, e.g. type=text/css)",
+                  "a type cannot smuggle a quote");
+    qp_tap_is_str(error_for("/a.css", "crossorigin=maybe"),
+                  "'crossorigin=maybe': unknown CORS mode (expected "
+                  "crossorigin, crossorigin=anonymous or "
+                  "crossorigin=use-credentials)", "an unknown CORS mode");
+    qp_tap_is_str(error_for("/a.css", "media="),
+                  "'media=': not a media query (expected media=QUERY of "
+                  "printable characters without quotes or backslashes)",
+                  "an empty media query");
+    qp_tap_is_str(error_for_param("/a.css", "media=a\\b"),
+                  "'media=a\\b': not a media query (expected media=QUERY of "
+                  "printable characters without quotes or backslashes)",
+                  "a media query cannot hold a backslash");
+    qp_tap_is_str(error_for("/a.css", "critical=yes"),
+                  "'critical=yes': critical takes no value",
+                  "critical takes no value");
+    qp_tap_is_str(error_for("/a.css", "nopush=1"),
+                  "'nopush=1': nopush takes no value", "nopush takes no value");
+    qp_tap_is_str(error_for("/a.css", "rel=stylesheet"),
+                  "'rel=stylesheet': unknown parameter (expected as=, type=, "
+                  "crossorigin, media=, critical or nopush)",
+                  "rel= cannot be overridden");
+    qp_tap_is_str(error_for("/a.css", "as=style as=script"),
+                  "'as=script': parameter given twice",
+                  "a parameter given twice");
+    qp_tap_is_str(error_for("/a.css", "media=\"(x"),
+                  "'media=\"(x': unterminated quote in parameters",
+                  "an unterminated quote");
+    qp_tap_is_str(error_for("http://x/a.css", "as=style"),
+                  "'http://x/a.css' names another scheme or host; only "
+                  "same-origin absolute paths can be pushed (expected a path "
+                  "starting with '/')", "the URL is checked first");
+}
+
+static void test_merge(void)
+{
+    apr_array_header_t *base = apr_array_make(pool, 2, sizeof(qp_link *));
+    apr_array_header_t *add = apr_array_make(pool, 2, sizeof(qp_link *));
+    apr_array_header_t *m;
+    qp_link *l;
+
+    qp_link_make_str(&l, pool, "/a.css", NULL);
+    APR_ARRAY_PUSH(base, qp_link *) = l;
+    qp_link_make_str(&l, pool, "/b.js", NULL);
+    APR_ARRAY_PUSH(base, qp_link *) = l;
+    qp_link_make_str(&l, pool, "/b.js", "nopush");
+    APR_ARRAY_PUSH(add, qp_link *) = l;
+    qp_link_make_str(&l, pool, "/c.png", NULL);
+    APR_ARRAY_PUSH(add, qp_link *) = l;
+
+    qp_tap_ok(qp_links_merge(pool, base, NULL) == base,
+              "merging nothing into a parent reuses its list");
+    qp_tap_ok(qp_links_merge(pool, NULL, add) == add,
+              "a child under an empty parent reuses its own list");
+    m = qp_links_merge(pool, base, add);
+    qp_tap_ok(m->nelts == 3, "a child adds to its parent's list, once per URL");
+    qp_tap_is_str(APR_ARRAY_IDX(m, 0, qp_link *)->url, "/a.css",
+                  "the parent's links come first");
+    qp_tap_is_str(APR_ARRAY_IDX(m, 1, qp_link *)->header,
+                  "</b.js>; rel=preload; as=script; nopush",
+                  "the child's declaration of a URL wins");
+    qp_tap_ok(qp_links_find(m, "/c.png") == 2 && qp_links_find(m, "/d") == -1,
+              "qp_links_find finds by exact URL");
+}
+
+int main(void)
+{
+    apr_initialize();
+    apr_pool_create(&pool, NULL);
+    test_urls_accepted();
+    test_urls_rejected();
+    test_as_inference();
+    test_headers();
+    test_param_errors();
+    test_merge();
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return qp_tap_done();
+}
