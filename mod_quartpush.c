@@ -121,20 +121,15 @@ static const char *qp_cmd_limit(cmd_parms *cmd, void *dconf, const char *arg)
 }
 
 static const char *qp_cmd_resource(cmd_parms *cmd, void *dconf,
-                                   int argc, char *const argv[])
+                                   const char *args)
 {
     qp_dir_conf *dc = dconf;
     qp_link *link;
     const char *err;
     int idx;
 
-    if (argc < 1) {
-        return apr_psprintf(cmd->pool, "%s needs a URL, e.g. "
-                            "%s /static/css/site.css as=style",
-                            cmd->cmd->name, cmd->cmd->name);
-    }
-    err = qp_link_make(&link, cmd->pool, argv[0], argc - 1,
-                       (const char *const *)argv + 1);
+    /* raw arguments, so that media="(max-width: 600px)" is one parameter */
+    err = qp_link_parse(&link, cmd->pool, args);
     if (err) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
     }
@@ -153,11 +148,11 @@ static const char *qp_cmd_resource(cmd_parms *cmd, void *dconf,
 }
 
 static const command_rec qp_cmds[] = {
-    AP_INIT_TAKE_ARGV("QuartPushResource", qp_cmd_resource, NULL,
-                      RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
-                      "a same-origin URL path to push, then optional "
-                      "parameters: as=DEST type=MIME crossorigin[=MODE] "
-                      "media=QUERY critical nopush"),
+    AP_INIT_RAW_ARGS("QuartPushResource", qp_cmd_resource, NULL,
+                     RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                     "a same-origin URL path to push, then optional "
+                     "parameters: as=DEST type=MIME crossorigin[=MODE] "
+                     "media=QUERY critical nopush"),
     AP_INIT_TAKE1("QuartPush", qp_cmd_push, NULL,
                   RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                   "on|off: whether mod_quartpush pushes in this scope "

@@ -341,12 +341,16 @@ const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
     return NULL;
 }
 
-const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
-                             const char *params)
+/* Splits s into white-space separated words; a double quote anywhere in a
+ * word protects white space up to the next quote, and quotes are removed:
+ * media="(max-width: 600px)" is one word. */
+static const char *qp_split_words(apr_array_header_t **pwords, apr_pool_t *p,
+                                  const char *s)
 {
     apr_array_header_t *words = apr_array_make(p, 4, sizeof(const char *));
-    const char *s = params;
+    const char *start = s;
 
+    *pwords = words;
     while (s && *s) {
         char *word, *w;
         int quoted = 0;
@@ -369,14 +373,43 @@ const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
         }
         *w = '\0';
         if (quoted) {
-            *plink = NULL;
-            return apr_psprintf(p, "'%s': unterminated quote in parameters",
-                                params);
+            return apr_psprintf(p, "'%s': unterminated quote", start);
         }
         APR_ARRAY_PUSH(words, const char *) = word;
     }
+    return NULL;
+}
+
+const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
+                             const char *params)
+{
+    apr_array_header_t *words;
+    const char *err;
+
+    *plink = NULL;
+    if ((err = qp_split_words(&words, p, params)) != NULL) {
+        return err;
+    }
     return qp_link_make(plink, p, url, words->nelts,
                         (const char *const *)words->elts);
+}
+
+const char *qp_link_parse(qp_link **plink, apr_pool_t *p, const char *line)
+{
+    apr_array_header_t *words;
+    const char *err;
+
+    *plink = NULL;
+    if ((err = qp_split_words(&words, p, line)) != NULL) {
+        return err;
+    }
+    if (words->nelts == 0) {
+        return "no URL (expected a URL path and optional parameters, e.g. "
+               "/static/css/site.css as=style)";
+    }
+    return qp_link_make(plink, p, APR_ARRAY_IDX(words, 0, const char *),
+                        words->nelts - 1,
+                        (const char *const *)words->elts + 1);
 }
 
 int qp_links_find(const apr_array_header_t *links, const char *url)
@@ -400,7 +433,7 @@ apr_array_header_t *qp_links_merge(apr_pool_t *p,
                                    const apr_array_header_t *add)
 {
     apr_array_header_t *merged;
-    int i;
+    int i, idx;
 
     if (!add || add->nelts == 0) {
         return (apr_array_header_t *)base;
@@ -408,13 +441,20 @@ apr_array_header_t *qp_links_merge(apr_pool_t *p,
     if (!base || base->nelts == 0) {
         return (apr_array_header_t *)add;
     }
+    /* the parent's order, with the child's version of a URL it redeclares,
+     * then the child's new URLs */
     merged = apr_array_make(p, base->nelts + add->nelts, sizeof(qp_link *));
     for (i = 0; i < base->nelts; ++i) {
         qp_link *l = APR_ARRAY_IDX(base, i, qp_link *);
-        if (qp_links_find(add, l->url) < 0) {
+        idx = qp_links_find(add, l->url);
+        APR_ARRAY_PUSH(merged, qp_link *) =
+            idx < 0 ? l : APR_ARRAY_IDX(add, idx, qp_link *);
+    }
+    for (i = 0; i < add->nelts; ++i) {
+        qp_link *l = APR_ARRAY_IDX(add, i, qp_link *);
+        if (qp_links_find(base, l->url) < 0) {
             APR_ARRAY_PUSH(merged, qp_link *) = l;
         }
     }
-    apr_array_cat(merged, add);
     return merged;
 }

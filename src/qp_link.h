@@ -46,9 +46,12 @@ const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
 const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
                              const char *params);
 
-/* A new list: base's links, except those whose URL add names again, then
- * add's links. Either may be NULL; when one is empty the other is returned
- * as it is, without a copy. */
+/* Builds *plink from a whole line: "URL [PARAM...]", quoting as above. */
+const char *qp_link_parse(qp_link **plink, apr_pool_t *p, const char *line);
+
+/* A new list: base's links in their order, where add's declaration of the
+ * same URL replaces base's, then add's other links. Either may be NULL; when
+ * one is empty the other is returned as it is, without a copy. */
 apr_array_header_t *qp_links_merge(apr_pool_t *p,
                                    const apr_array_header_t *base,
                                    const apr_array_header_t *add);

@@ -211,12 +211,38 @@ static void test_param_errors(void)
                   "'as=script': parameter given twice",
                   "a parameter given twice");
     qp_tap_is_str(error_for("/a.css", "media=\"(x"),
-                  "'media=\"(x': unterminated quote in parameters",
+                  "'media=\"(x': unterminated quote",
                   "an unterminated quote");
     qp_tap_is_str(error_for("http://x/a.css", "as=style"),
                   "'http://x/a.css' names another scheme or host; only "
                   "same-origin absolute paths can be pushed (expected a path "
                   "starting with '/')", "the URL is checked first");
+}
+
+static const char *parse_line(const char *line)
+{
+    qp_link *link;
+    const char *err = qp_link_parse(&link, pool, line);
+    return err ? err : link->header;
+}
+
+static void test_parse_line(void)
+{
+    qp_tap_is_str(parse_line("/static/js/app.js as=script"),
+                  "</static/js/app.js>; rel=preload; as=script",
+                  "a directive line: URL then parameters");
+    qp_tap_is_str(parse_line("  /i.png   media=\"(min-width: 600px)\"  "),
+                  "</i.png>; rel=preload; as=image; media=\"(min-width: 600px)\"",
+                  "a quoted value keeps its spaces");
+    qp_tap_is_str(parse_line("\"/i.png\" \"media=(a b)\""),
+                  "</i.png>; rel=preload; as=image; media=\"(a b)\"",
+                  "whole words may be quoted, as in httpd.conf");
+    qp_tap_is_str(parse_line("   "),
+                  "no URL (expected a URL path and optional parameters, e.g. "
+                  "/static/css/site.css as=style)", "an empty line");
+    qp_tap_is_str(parse_line("/a.css media=\"x"),
+                  "'/a.css media=\"x': unterminated quote",
+                  "an unterminated quote names the line");
 }
 
 static void test_merge(void)
@@ -243,9 +269,11 @@ static void test_merge(void)
     qp_tap_ok(m->nelts == 3, "a child adds to its parent's list, once per URL");
     qp_tap_is_str(APR_ARRAY_IDX(m, 0, qp_link *)->url, "/a.css",
                   "the parent's links come first");
+    qp_tap_is_str(APR_ARRAY_IDX(m, 2, qp_link *)->url, "/c.png",
+                  "then the child's new links");
     qp_tap_is_str(APR_ARRAY_IDX(m, 1, qp_link *)->header,
                   "</b.js>; rel=preload; as=script; nopush",
-                  "the child's declaration of a URL wins");
+                  "the child's declaration of a URL wins, in the parent's place");
     qp_tap_ok(qp_links_find(m, "/c.png") == 2 && qp_links_find(m, "/d") == -1,
               "qp_links_find finds by exact URL");
 }
@@ -259,6 +287,7 @@ int main(void)
     test_as_inference();
     test_headers();
     test_param_errors();
+    test_parse_line();
     test_merge();
     apr_pool_destroy(pool);
     apr_terminate();

@@ -1,0 +1,87 @@
+# Every configuration mistake makes "httpd -t" fail, with a message that
+# names the directive and quotes the offending text.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestUtil;
+use File::Temp qw(tempdir);
+use lib 't/lib';
+use QuartPushTest;
+
+my @bad = (
+    [ 'QuartPushResource https://evil.example/x.css',
+      q{QuartPushResource: 'https://evil.example/x.css' names another scheme or host} ],
+    [ 'QuartPushResource //evil.example/x.css',
+      q{QuartPushResource: '//evil.example/x.css' starts with '//', which names another host} ],
+    [ 'QuartPushResource /static/../secret.css',
+      q{QuartPushResource: '/static/../secret.css' has a '..' segment} ],
+    [ 'QuartPushResource /static/%2e%2e/secret.css',
+      q{QuartPushResource: '/static/%2e%2e/secret.css' has a '..' segment} ],
+    [ 'QuartPushResource "/a b.css"',
+      q{QuartPushResource: '/a b.css' has a control character or space at offset 2} ],
+    [ 'QuartPushResource static/x.css',
+      q{QuartPushResource: 'static/x.css' is not an absolute path} ],
+    [ 'QuartPushResource /x.css as=stylesheet',
+      q{QuartPushResource: 'as=stylesheet': unknown destination} ],
+    [ 'QuartPushResource /x.css crossorigin=maybe',
+      q{QuartPushResource: 'crossorigin=maybe': unknown CORS mode} ],
+    [ 'QuartPushResource /x.css type=css',
+      q{QuartPushResource: 'type=css': not a MIME type} ],
+    [ 'QuartPushResource /x.css preload',
+      q{QuartPushResource: 'preload': unknown parameter} ],
+    [ 'QuartPushResource /x.css critical critical',
+      q{QuartPushResource: 'critical': parameter given twice} ],
+    [ 'QuartPushResource /x.css media="(min-width: 600px)',
+      q{QuartPushResource: '/x.css media="(min-width: 600px)': unterminated quote} ],
+    [ 'QuartPushResource',
+      q{QuartPushResource: no URL} ],
+    [ 'QuartPush maybe',
+      q{QuartPush: 'maybe' is not a valid value (expected on or off)} ],
+    [ 'QuartPushLimit -1',
+      q{QuartPushLimit: '-1' is not a valid limit (expected a whole number from 0 to 1000)} ],
+    [ 'QuartPushLimit 1001',
+      q{QuartPushLimit: '1001' is not a valid limit} ],
+    [ 'QuartPushLimit ten',
+      q{QuartPushLimit: 'ten' is not a valid limit} ],
+    [ 'QuartPushLinkHeader yes',
+      q{QuartPushLinkHeader: 'yes' is not a valid value (expected on or off)} ],
+);
+
+plan tests => 2 * @bad + 1;
+
+my $dir = tempdir(CLEANUP => 1);
+my $httpd = Apache::Test::vars('httpd');
+my $mpm = Apache::Test::config()->find_apache_module('mod_mpm_event.so');
+
+sub check_config {
+    my ($line) = @_;
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die "$conf: $!";
+    print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName localhost
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+Listen 127.0.0.1:1
+LoadModule mpm_event_module "$mpm"
+LoadModule quartpush_module "${\ module_so() }"
+<Location "/">
+    $line
+</Location>
+CONF
+    close $fh;
+    my $out = `"$httpd" -t -f "$conf" 2>&1`;
+    return ($? >> 8, $out);
+}
+
+my ($rc, $out) = check_config('QuartPushResource /static/css/site.css as=style critical');
+is_deeply($rc, 0, 'a correct configuration passes httpd -t') or diag $out;
+
+for my $case (@bad) {
+    my ($line, $message) = @$case;
+    ($rc, $out) = check_config($line);
+    ok $rc != 0, "httpd -t fails on: $line";
+    ok index($out, $message) >= 0 && $out =~ /Syntax error on line 9 of /,
+        "... saying where and why: $message" or diag $out;
+}

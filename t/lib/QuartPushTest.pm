@@ -1,0 +1,68 @@
+package QuartPushTest;
+# Shared helpers for mod_quartpush's Apache::Test files: a client per test
+# virtual host (see t/conf/extra.conf.in) and the quartpush access log.
+use strict;
+use warnings FATAL => 'all';
+
+use Exporter 'import';
+use Time::HiRes qw(sleep);
+use Apache::Test ();
+use Apache::TestConfig ();
+use Apache::QuartPush::TestClient;
+
+our @EXPORT = qw(client_for h2_transports paths_of quartpush_log_for
+                 module_so COPIED_HEADERS);
+
+# The request headers mod_http2 copies into a pushed request, the same set
+# as Quart's SERVER_PUSH_HEADERS_TO_COPY.
+use constant COPIED_HEADERS =>
+    qw(accept accept-encoding accept-language cache-control user-agent);
+
+my %tls = (h2tls => 1, h2hints => 1, h1tls => 1, h2c => 0);
+
+# Every push behaviour is checked on both HTTP/2 transports.
+sub h2_transports { return ('h2tls', 'h2c') }
+
+sub client_for {
+    my ($vhost, %opts) = @_;
+    my $cfg = Apache::Test::config();
+    my $port = $cfg->{vhosts}{$vhost}{port}
+        or die "no test virtual host '$vhost' in t/conf/extra.conf.in\n";
+    return Apache::QuartPush::TestClient->new(
+        host => 'localhost', port => $port, tls => $tls{$vhost} // 0,
+        timeout => 10, %opts);
+}
+
+sub paths_of {
+    my ($res) = @_;
+    return [ map { $_->[0] } @{ $res->{push_promises} } ];
+}
+
+# The line that LogFormat "quartpush" wrote for the latest request of $uri.
+# httpd logs after the response is sent, so wait a little for it.
+sub quartpush_log_for {
+    my ($uri) = @_;
+    my $log = catfile(Apache::Test::vars('t_logs'), 'quartpush_log');
+    for (1 .. 40) {
+        if (open my $fh, '<', $log) {
+            my @lines = grep { index($_, "$uri ") == 0 } <$fh>;
+            close $fh;
+            if (@lines) {
+                chomp(my $line = $lines[-1]);
+                return $line;
+            }
+        }
+        sleep 0.05;
+    }
+    return '';
+}
+
+sub catfile { join '/', @_ }
+
+# The module under test, as t/TEST.PL loads it.
+sub module_so {
+    return $ENV{MOD_QUARTPUSH_SO}
+        || Apache::Test::vars('top_dir') . '/.libs/mod_quartpush.so';
+}
+
+1;
