@@ -12,7 +12,7 @@ use Time::HiRes ();
 use Protocol::HTTP2::Connection;
 use Protocol::HTTP2::HeaderCompression qw(headers_encode);
 use Protocol::HTTP2::Constants qw(const_name :frame_types :flags :states
-  :endpoints :errors :settings);
+  :endpoints :errors :settings :limits);
 
 our $VERSION = '0.01';
 
@@ -87,6 +87,10 @@ sub request {
     my $headers = $opt{headers} // [];
     croak "headers must be an array reference of name => value pairs"
       if ref $headers ne 'ARRAY' || @$headers % 2;
+
+    # A server closing early must surface as an error message, not kill
+    # the test process on the next write.
+    local $SIG{PIPE} = 'IGNORE';
 
     my %req = (
         method      => uc( $opt{method} // 'GET' ),
@@ -209,15 +213,18 @@ sub _io_loop {
     my $sock = $st->{sock};
     my $sel  = IO::Select->new($sock);
     my $eof  = 0;
+    my $read_error;
 
     while (1) {
         $st->{fill_output}->() if $st->{fill_output};
         last if $st->{is_done}->();
 
         if ($eof) {
-            die sprintf "%s: connection closed by server before the "
-              . "response was complete (%s)\n",
-              $self->_describe( $st->{req} ), $st->{state_desc}->();
+            die sprintf "%s: connection %s before the response was "
+              . "complete (%s)\n",
+              $self->_describe( $st->{req} ),
+              ( $read_error ? "failed ($read_error)" : 'closed by server' ),
+              $st->{state_desc}->();
         }
 
         my $left = $st->{deadline} - Time::HiRes::time();
@@ -259,7 +266,8 @@ sub _io_loop {
 
                     # A reset after the server has said everything is as
                     # good as EOF; let is_done decide.
-                    $eof = 1;
+                    $eof        = 1;
+                    $read_error = "$!";
                 }
                 last;
             }
@@ -360,13 +368,12 @@ sub _request_h2 {
     # with REFUSED_STREAM, closes the connection behind our back when its
     # stream counter hits zero and exposes no arrival times.  The Connection
     # object underneath gives the same codec with full control.
-    my $con = Protocol::HTTP2::Connection->new( CLIENT, settings => \%settings );
+    my $con;
 
     my %pending;    # promised stream id => push record still in flight
     my $main_closed = 0;
-    my $sid;
 
-    $con->{on_new_peer_stream} = sub {
+    my $on_new_peer_stream = sub {
         my $psid = shift;
 
         # Fires once the PUSH_PROMISE header block is complete (RESERVED),
@@ -377,15 +384,15 @@ sub _request_h2 {
                 my ( $pseudo, $list, $hash ) =
                   _split_block( $con->stream_pp_headers($psid) || [] );
                 my $push = {
-                    stream_id   => $psid,
-                    path        => $pseudo->{':path'},
-                    authority   => $pseudo->{':authority'},
-                    scheme      => $pseudo->{':scheme'},
-                    method      => $pseudo->{':method'},
-                    headers     => $hash,
-                    header_list => $list,
-                    promised_at => $rel->(),
-                    response    => undef,
+                    stream_id    => $psid,
+                    path         => $pseudo->{':path'},
+                    authority    => $pseudo->{':authority'},
+                    scheme       => $pseudo->{':scheme'},
+                    method       => $pseudo->{':method'},
+                    headers      => $hash,
+                    header_list  => $list,
+                    promised_at  => $rel->(),
+                    response     => undef,
                     completed_at => undef,
                     reset        => undef,
                     cancelled    => 0,
@@ -455,11 +462,16 @@ sub _request_h2 {
         );
     };
 
+    $con = Protocol::HTTP2::Connection->new(
+        CLIENT,
+        settings           => \%settings,
+        on_new_peer_stream => $on_new_peer_stream,
+    );
     $con->enqueue_raw( $con->preface_encode );
     $con->enqueue( SETTINGS, 0, 0, \%settings );
     $con->preface(1);
 
-    $sid = $con->new_stream;
+    my $sid = $con->new_stream;
     my @hdr = (
         ':method'    => $req->{method},
         ':scheme'    => $self->{tls} ? 'https' : 'http',
@@ -585,14 +597,17 @@ sub _request_h2 {
             }
             push @{ $res->{frames} }, @logs;
 
-            # A joined block may exceed SETTINGS_MAX_FRAME_SIZE, which
-            # frame_decode would reject; the limit was already enforced on
-            # the real frames above.
-            my $settings = $con->decode_context->{settings};
-            local $settings->{ SETTINGS_MAX_FRAME_SIZE() } = 0xFF_FFFF
-              if $frame_ref != \$inbuf;
+            my $n = do {
 
-            my $n = $con->frame_decode( $frame_ref, $frame_off );
+                # A joined block may exceed SETTINGS_MAX_FRAME_SIZE, which
+                # frame_decode would reject; the limit was already enforced
+                # on the real frames above.
+                my $settings = $con->decode_context->{settings};
+                my $key      = SETTINGS_MAX_FRAME_SIZE;
+                local $settings->{$key} =
+                  $frame_ref == \$inbuf ? $settings->{$key} : MAX_PAYLOAD_SIZE;
+                $con->frame_decode( $frame_ref, $frame_off );
+            };
             if ( my $err = $con->error ) {
                 $protocol_error->(
                     sprintf '%s in %s frame on stream %d',
@@ -650,6 +665,10 @@ sub _request_h2 {
     $fill->();
     _flush_and_close( $sock, \$wbuf,
         Time::HiRes::time() + ( $ok ? 1 : 0.1 ) );
+
+    # The stream callbacks close over $con, which holds them: break the
+    # cycle so a long test file does not keep every connection alive.
+    %$con = ();
     die $err unless $ok;
 
     return $res;
@@ -698,7 +717,8 @@ sub _join_header_block {
     }
 
     my $l = length $payload;
-    return ( undef, 0, 'joined header block too large' ) if $l > 0xFF_FFFF;
+    return ( undef, 0, 'joined header block too large' )
+      if $l > MAX_PAYLOAD_SIZE;
     my $frame = pack( 'CnC2N', $l >> 16, $l & 0xFFFF, $type,
         $flags | END_HEADERS, $sid ) . $payload;
     return ( $frame, $p - $off );
@@ -723,7 +743,7 @@ sub _frame_log {
     my $len = ( $hl << 16 ) + $ll;
     my %log = (
         time   => $time,
-        type   => const_name( 'frame_types', $type ) || sprintf( '0x%x', $type ),
+        type => const_name( 'frame_types', $type ) || sprintf( '0x%x', $type ),
         flags  => $flags,
         stream => $sid & 0x7FFF_FFFF,
         length => $len,
@@ -799,7 +819,8 @@ sub _request_http1 {
 
     my $t0 = Time::HiRes::time();
     my $in = '';
-    my $state = 'head';    # head -> body_length | body_chunked | body_eof -> done
+    # head -> body_length | body_chunked (-> chunk_trailer) | body_eof -> done
+    my $state = 'head';
     my ( $remaining, $got_eof );
     my $no_body = $req->{method} eq 'HEAD';
 
@@ -870,7 +891,8 @@ sub _request_http1 {
             }
             elsif ( $state eq 'body_chunked' ) {
                 if ( defined $remaining && $remaining > 0 ) {
-                    my $take = length $in < $remaining ? length $in : $remaining;
+                    my $take =
+                      length $in < $remaining ? length $in : $remaining;
                     $res->{body} .= substr( $in, 0, $take, '' );
                     $remaining -= $take;
                     return if $remaining;
@@ -905,7 +927,8 @@ sub _request_http1 {
                 }
                 $in =~ /\r?\n\r?\n/ or return;
                 my $block = substr( $in, 0, $+[0], '' );
-                my @list = map { /^([^:\s]+):[ \t]*(.*?)[ \t]*$/ ? [ lc $1, $2 ] : () }
+                my @list =
+                  map { /^([^:\s]+):[ \t]*(.*?)[ \t]*$/ ? [ lc $1, $2 ] : () }
                   split /\r?\n/, $block;
                 $res->{trailers} = _fold_headers( \@list );
                 $state = 'done';
@@ -938,7 +961,9 @@ sub _request_http1 {
                 is_done    => sub { $state eq 'done' },
                 state_desc => sub {
                     return "parser state $state"
-                      . ( defined $res->{status} ? ", status $res->{status}" : '' );
+                      . ( defined $res->{status}
+                        ? ", status $res->{status}"
+                        : '' );
                 },
             }
         );
@@ -1121,11 +1146,16 @@ CA bundle in PEM format; turns on certificate and host name verification.
 
 =head2 get($path, %options)
 
+Shorthand for C<< request(method => 'GET', path => $path, %options) >>.
+
 =head2 head($path, %options)
+
+Shorthand for C<< request(method => 'HEAD', path => $path, %options) >>.
 
 =head2 request(method => $method, path => $path, %options)
 
-Options:
+Sends one request on a fresh connection and returns the response object
+described below.  Options:
 
 =over
 
@@ -1136,7 +1166,9 @@ Names are lower-cased for HTTP/2 and sent as given for HTTP/1.1.
 
 =item body
 
-Request body.  For HTTP/1.1 a C<Content-Length> is added unless given.
+Request body.  A C<content-length> header is added unless given (without
+it mod_cgid gives the CGI no C<CONTENT_LENGTH> and an HTTP/2 stream never
+finishes).
 
 =item accept_push
 
@@ -1146,6 +1178,7 @@ Overrides the client's C<accept_push> for this request.
 
 C<1>: every PUSH_PROMISE is recorded and the promised stream is immediately
 cancelled with C<RST_STREAM(CANCEL)>; the request does not wait for it.
+Frames the server had already sent for it are read and discarded.
 
 =item timeout
 
@@ -1176,7 +1209,8 @@ C<Apache::QuartPush::TestClient::Response>.  Read the fields directly
 All times are floating point seconds relative to the moment the request was
 handed to the socket (after the TCP/TLS handshake).  A time is that of the
 C<read()> that delivered the frame, so frames arriving in the same read
-share a time.
+share a time; a header block split over CONTINUATION frames is timed by the
+read that completed it.
 
 All header names are lower case.  In C<headers> hashes repeated fields are
 joined with C<", "> (C<cookie> with C<"; ">); C<header_list> keeps every
@@ -1197,14 +1231,19 @@ was reset before a final HEADERS frame arrived.
 =item interim
 
 Array reference with one hash per C<1xx> response received before the final
-one: C<< { status => 103, headers => {...}, header_list => [...], time => $t } >>
+one:
+
+    { status => 103, headers => {...}, header_list => [...], time => $t }
+
 (HTTP/1.1 entries also carry C<reason>).
 
 =item push_promises
 
 Array reference of C<[ $path, \%headers ]>, where C<%headers> are the
-regular (non-pseudo) request headers of each PUSH_PROMISE.  Always empty for
-HTTP/1.1.
+regular (non-pseudo) request headers of each PUSH_PROMISE, as the server
+sent them.  mod_http2 copies C<accept>, C<accept-encoding>,
+C<accept-language>, C<cache-control> and C<user-agent> from the pushing
+request and adds C<host> (the authority).  Always empty for HTTP/1.1.
 
 =item pushes
 
@@ -1225,6 +1264,8 @@ Array reference of hashes, one per PUSH_PROMISE:
             header_list => [ ... ],
             body        => '...',
             headers_at  => 0.0031,
+            interim     => [],         # 1xx blocks, as for the main stream
+            trailers    => undef,
         },
         completed_at => 0.0035,        # when the pushed stream closed
         reset        => undef,         # RST_STREAM error code if reset
@@ -1256,9 +1297,13 @@ GOAWAY, else C<undef>.
 =item frames
 
 HTTP/2 only: every received frame in order as
-C<< { time, type, flags, stream, length } >> (plus C<promised> for
-PUSH_PROMISE and C<error> for RST_STREAM), for timing assertions and
-debugging.
+C<< { time, type, flags, stream, length } >>, plus C<promised> for
+PUSH_PROMISE, C<error> for RST_STREAM, C<goaway> for GOAWAY and
+C<< rejected => 1 >> for a header block the client answered with
+C<RST_STREAM(PROTOCOL_ERROR)>.  C<type> is the frame type name, e.g.
+C<PUSH_PROMISE>.  Useful for ordering assertions and debugging:
+
+    my @pp = grep { $_->{type} eq 'PUSH_PROMISE' } @{ $res->{frames} };
 
 =item reason, http_version
 
@@ -1291,9 +1336,27 @@ C<stream_promised_sid>.
 
 =item *
 
+Receiving header blocks split over CONTINUATION frames is broken in the
+library (the fragment is overwritten instead of appended, and a
+PUSH_PROMISE followed by CONTINUATION is rejected as a PROTOCOL_ERROR).
+The client joins such blocks into one unpadded frame before decoding.
+
+=item *
+
+The library's C<send_headers> puts END_HEADERS on the wrong CONTINUATION
+frame; the client splits large request header blocks itself.
+
+=item *
+
+The library treats a header block after the final response as trailers
+only if a C<Trailer> header announced every field; the client accepts
+undeclared trailers.
+
+=item *
+
 When stream-level header validation fails the library queues
-C<RST_STREAM> but reports the frame as undecoded; the client then skips the
-frame instead of re-decoding it forever.
+C<RST_STREAM> but reports the frame as undecoded and leaves the decoded
+fields behind; the client skips the frame and discards those fields.
 
 =back
 
