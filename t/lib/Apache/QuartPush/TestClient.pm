@@ -213,7 +213,7 @@ sub _io_loop {
     my $sock = $st->{sock};
     my $sel  = IO::Select->new($sock);
     my $eof  = 0;
-    my $read_error;
+    my $io_error;
 
     while (1) {
         $st->{fill_output}->() if $st->{fill_output};
@@ -223,7 +223,7 @@ sub _io_loop {
             die sprintf "%s: connection %s before the response was "
               . "complete (%s)\n",
               $self->_describe( $st->{req} ),
-              ( $read_error ? "failed ($read_error)" : 'closed by server' ),
+              ( $io_error ? "lost ($io_error)" : 'closed by server' ),
               $st->{state_desc}->();
         }
 
@@ -243,8 +243,11 @@ sub _io_loop {
                 substr( ${ $st->{wbuf} }, 0, $n ) = '';
             }
             elsif ( !_would_block($sock) ) {
-                die sprintf "%s: write failed: %s\n",
-                  $self->_describe( $st->{req} ), $!;
+
+                # The server may answer and close before taking the whole
+                # request (e.g. an early 413); keep reading what it sent.
+                $io_error //= "write failed: $!";
+                ${ $st->{wbuf} } = '';
             }
         }
 
@@ -266,8 +269,8 @@ sub _io_loop {
 
                     # A reset after the server has said everything is as
                     # good as EOF; let is_done decide.
-                    $eof        = 1;
-                    $read_error = "$!";
+                    $eof = 1;
+                    $io_error //= "$!";
                 }
                 last;
             }
@@ -373,6 +376,10 @@ sub _request_h2 {
     my %pending;    # promised stream id => push record still in flight
     my $main_closed = 0;
 
+    # Streams whose final response HEADERS were just decoded; see
+    # _allow_trailers for why this waits until the frame is fully processed.
+    my @after_frame;
+
     my $on_new_peer_stream = sub {
         my $psid = shift;
 
@@ -439,7 +446,7 @@ sub _request_h2 {
                             $pres->{headers}     = $h;
                             $pres->{header_list} = $l;
                             $pres->{headers_at}  = $rel->();
-                            _allow_trailers( $con, $psid );
+                            push @after_frame, $psid;
                         }
                     }
                 );
@@ -524,7 +531,7 @@ sub _request_h2 {
                 $res->{headers}     = $hash;
                 $res->{header_list} = $list;
                 $res->{headers_at}  = $rel->();
-                _allow_trailers( $con, $sid );
+                push @after_frame, $sid;
             }
         }
     );
@@ -584,7 +591,8 @@ sub _request_h2 {
                 && !( $flags & END_HEADERS ) )
             {
                 my ( $joined, $used, $err ) =
-                  _join_header_block( \$inbuf, $off );
+                  _join_header_block( \$inbuf, $off,
+                    $con->dec_setting(SETTINGS_MAX_FRAME_SIZE) );
                 $protocol_error->($err) if $err;
                 last unless defined $joined;    # wait for more CONTINUATIONs
                 ( $frame_ref, $frame_off, $consumed ) = ( \$joined, 0, $used );
@@ -615,6 +623,7 @@ sub _request_h2 {
                     $logs[0]{type}, $fsid
                 );
             }
+            _allow_trailers( $con, $_ ) for splice @after_frame;
             if ( !$n ) {
 
                 # Stream-level rejection: the library leaves the decoded
@@ -684,7 +693,7 @@ sub _request_h2 {
 # synthetic, unpadded frame with END_HEADERS.  Returns the frame and the
 # number of wire bytes it replaces, () while incomplete, or an error text.
 sub _join_header_block {
-    my ( $buf_ref, $off ) = @_;
+    my ( $buf_ref, $off, $max_frame ) = @_;
     my ( $hl, $ll, $type, $flags, $sid ) =
       unpack( 'CnC2N', substr( $$buf_ref, $off, 9 ) );
     my $len = ( $hl << 16 ) + $ll;
@@ -710,6 +719,8 @@ sub _join_header_block {
             "expected CONTINUATION on stream $sid, got frame type $ctype "
               . "on stream $csid" )
           if $ctype != CONTINUATION || $csid != $sid;
+        return ( undef, 0, "FRAME_SIZE_ERROR (CONTINUATION of $clen bytes)" )
+          if $clen > $max_frame;
         return () if length($$buf_ref) - $p - 9 < $clen;
         $payload .= substr( $$buf_ref, $p + 9, $clen );
         $p += 9 + $clen;
@@ -728,7 +739,11 @@ sub _join_header_block {
 # trailers if the response declared every field in a Trailer header;
 # otherwise it validates the block as a second response, finds no :status
 # and resets the stream.  Trailers need no declaration (RFC 9110 6.5), so
-# once the final response is in, every field name is allowed.
+# once the final response is in, every field name is allowed.  This must
+# happen only after the library's state machine has seen the HEADERS frame:
+# with a trailer set it demands END_STREAM from a HEADERS frame on an open
+# stream, which a response arriving while the request body is still being
+# sent does not carry.
 sub _allow_trailers {
     my ( $con, $sid ) = @_;
     tie my %any, 'Apache::QuartPush::TestClient::AnyName';
