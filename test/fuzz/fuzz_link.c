@@ -1,0 +1,58 @@
+/* libFuzzer target: QuartPushResource lines and API parameter strings.
+ * Whatever the input, qp_link_parse either refuses it with a message or
+ * builds a link whose header value is safe to send: it starts with
+ * "<URL>; rel=preload" for a same-origin absolute path, has no control
+ * characters, and its quoted strings are closed. (A media query may hold
+ * '<', '>' or ',' inside its quotes: range syntax, query lists.) */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_general.h>
+#include <apr_pools.h>
+#include <apr_strings.h>
+
+#include "qp_link.h"
+
+static apr_pool_t *root;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    apr_pool_t *p;
+    qp_link *link;
+    char *line;
+    const char *err, *h, *prefix;
+    int quotes = 0;
+
+    if (!root) {
+        apr_initialize();
+        apr_pool_create(&root, NULL);
+    }
+    apr_pool_create(&p, root);
+    line = apr_pstrmemdup(p, (const char *)data, size);  /* stops at a NUL */
+    err = qp_link_parse(&link, p, line);
+    if (!err) {
+        if (!link || !link->header || link->url[0] != '/' || link->url[1] == '/'
+            || qp_url_check(p, link->url) != NULL) {
+            abort();
+        }
+        prefix = apr_pstrcat(p, "<", link->url, ">; rel=preload", NULL);
+        if (strncmp(link->header, prefix, strlen(prefix)) != 0) {
+            abort();
+        }
+        for (h = link->header; *h; ++h) {
+            if ((unsigned char)*h < 0x20 || *h == 0x7f || *h == '\\') {
+                abort();
+            }
+            quotes += (*h == '"');
+        }
+        if (quotes % 2) {
+            abort();
+        }
+    }
+    else if (link) {
+        abort();
+    }
+    apr_pool_destroy(p);
+    return 0;
+}
