@@ -329,6 +329,33 @@ sub _split_block {
     return ( \%pseudo, \@list, _fold_headers( \@list ) );
 }
 
+# Files one decoded header block of a response: interim (1xx), final, or
+# trailers once the final headers are in. True when it was the final one.
+sub _record_header_block {
+    my ( $res, $flat, $now ) = @_;
+    my ( $pseudo, $list, $hash ) = _split_block($flat);
+    my $status = $pseudo->{':status'};
+    if ( defined $res->{status} ) {
+        $res->{trailers} = $hash;
+        return 0;
+    }
+    if ( defined $status && $status =~ /^1\d\d$/ ) {
+        push @{ $res->{interim} },
+          {
+            status      => $status + 0,
+            headers     => $hash,
+            header_list => $list,
+            time        => $now,
+          };
+        return 0;
+    }
+    $res->{status}      = defined $status ? $status + 0 : undef;
+    $res->{headers}     = $hash;
+    $res->{header_list} = $list;
+    $res->{headers_at}  = $now;
+    return 1;
+}
+
 sub _new_response {
     my ( $self, $req, $protocol ) = @_;
     return bless {
@@ -427,27 +454,8 @@ sub _request_h2 {
                 $con->stream_frame_cb(
                     $psid, HEADERS,
                     sub {
-                        my ( $ps, $l, $h ) = _split_block(shift);
-                        my $status = $ps->{':status'};
-                        if ( defined $pres->{status} ) {
-                            $pres->{trailers} = $h;
-                        }
-                        elsif ( defined $status && $status =~ /^1\d\d$/ ) {
-                            push @{ $pres->{interim} },
-                              {
-                                status      => $status + 0,
-                                headers     => $h,
-                                header_list => $l,
-                                time        => $rel->(),
-                              };
-                        }
-                        else {
-                            $pres->{status}      = $status;
-                            $pres->{headers}     = $h;
-                            $pres->{header_list} = $l;
-                            $pres->{headers_at}  = $rel->();
-                            push @after_frame, $psid;
-                        }
+                        push @after_frame, $psid
+                          if _record_header_block( $pres, shift, $rel->() );
                     }
                 );
                 $con->stream_cb(
@@ -512,27 +520,8 @@ sub _request_h2 {
         sub {
             my $flat = shift;
             return if $con->stream_promised_sid($sid);
-            my ( $pseudo, $list, $hash ) = _split_block($flat);
-            my $status = $pseudo->{':status'};
-            if ( defined $res->{status} ) {
-                $res->{trailers} = $hash;
-            }
-            elsif ( defined $status && $status =~ /^1\d\d$/ ) {
-                push @{ $res->{interim} },
-                  {
-                    status      => $status + 0,
-                    headers     => $hash,
-                    header_list => $list,
-                    time        => $rel->(),
-                  };
-            }
-            else {
-                $res->{status}      = defined $status ? $status + 0 : undef;
-                $res->{headers}     = $hash;
-                $res->{header_list} = $list;
-                $res->{headers_at}  = $rel->();
-                push @after_frame, $sid;
-            }
+            push @after_frame, $sid
+              if _record_header_block( $res, $flat, $rel->() );
         }
     );
     $con->stream_cb(
