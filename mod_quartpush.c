@@ -312,7 +312,7 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc)
     if (hints) {
         qp_send_early_hints(r, hints);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "pushed for %s: %s", r->uri,
+                      "pushed for %s: %s", ap_escape_logitem(r->pool, r->uri),
                       st->pushed ? st->pushed : "(hints only)");
     }
     if (st->pushed) {
@@ -353,7 +353,8 @@ static int qp_fixups(request_rec *r)
     }
     if ((reason = qp_response_skip_reason(r)) != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "no push for %s: %s", r->uri, reason);
+                      "no push for %s: %s",
+                      ap_escape_logitem(r->pool, r->uri), reason);
         return DECLINED;
     }
     if (QP_CONF_GET(dc, link_header, 0)) {
@@ -362,12 +363,13 @@ static int qp_fixups(request_rec *r)
     if (!qp_client_accepts_push(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "no push for %s: the client does not accept push",
-                      r->uri);
+                      ap_escape_logitem(r->pool, r->uri));
         return DECLINED;
     }
     if (qp_is_pushed_request(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "no push for %s: it is itself a pushed request", r->uri);
+                      "no push for %s: it is itself a pushed request",
+                      ap_escape_logitem(r->pool, r->uri));
         return DECLINED;
     }
     if (r->expecting_100) {
@@ -383,6 +385,23 @@ static void qp_retrieve_optional_fns(void)
     qp_h2_var_lookup = APR_RETRIEVE_OPTIONAL_FN(http2_var_lookup);
 }
 
+/* Without mod_http2 there is no push at all: say so once, at "apachectl -t"
+ * and at startup (not on the first of the two configuration passes). */
+static int qp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s)
+{
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG
+        && ap_state_query(AP_SQ_RUN_MODE) != AP_SQ_RM_CONFIG_TEST) {
+        return OK;
+    }
+    if (!APR_RETRIEVE_OPTIONAL_FN(http2_var_lookup)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "mod_http2 is not loaded: mod_quartpush will push "
+                     "nothing (a2enmod http2, or LoadModule http2_module)");
+    }
+    return OK;
+}
+
 static void qp_register_hooks(apr_pool_t *p)
 {
     /* After the modules that can still change the request in fixups:
@@ -393,6 +412,8 @@ static void qp_register_hooks(apr_pool_t *p)
         "mod_rewrite.c", "mod_env.c", "mod_dir.c", NULL
     };
 
+    /* warn when mod_http2, the only way to push, is missing */
+    ap_hook_check_config(qp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* mod_http2's variables tell whether this stream may push */
     ap_hook_optional_fn_retrieve(qp_retrieve_optional_fns, NULL, NULL,
                                  APR_HOOK_MIDDLE);

@@ -48,14 +48,16 @@ my @bad = (
       q{QuartPushLinkHeader: 'yes' is not a valid value (expected on or off)} ],
 );
 
-plan tests => 2 * @bad + 1;
+plan tests => 2 * @bad + 3;
 
 my $dir = tempdir(CLEANUP => 1);
 my $httpd = Apache::Test::vars('httpd');
 my $mpm = Apache::Test::config()->find_apache_module('mod_mpm_event.so');
+my $http2 = Apache::Test::config()->find_apache_module('mod_http2.so');
 
 sub check_config {
-    my ($line) = @_;
+    my ($line, $with_http2) = @_;
+    my $load_http2 = $with_http2 ? qq{LoadModule http2_module "$http2"} : '';
     my $conf = "$dir/httpd.conf";
     open my $fh, '>', $conf or die "$conf: $!";
     print $fh <<"CONF";
@@ -66,6 +68,7 @@ ErrorLog $dir/error_log
 Listen 127.0.0.1:1
 LoadModule mpm_event_module "$mpm"
 LoadModule quartpush_module "${\ module_so() }"
+$load_http2
 <Location "/">
     $line
 </Location>
@@ -75,13 +78,17 @@ CONF
     return ($? >> 8, $out);
 }
 
-my ($rc, $out) = check_config('QuartPushResource /static/css/site.css as=style critical');
-is_deeply($rc, 0, 'a correct configuration passes httpd -t') or diag $out;
+my ($rc, $out) = check_config('QuartPushResource /static/css/site.css as=style critical', 1);
+is($rc, 0, 'a correct configuration passes httpd -t') or diag $out;
+unlike($out, qr/quartpush:warn/, '... without a warning');
+($rc, $out) = check_config('QuartPushResource /static/css/site.css');
+like($out, qr/mod_http2 is not loaded: mod_quartpush will push nothing/,
+     'without mod_http2, httpd -t warns that nothing will be pushed');
 
 for my $case (@bad) {
     my ($line, $message) = @$case;
     ($rc, $out) = check_config($line);
     ok $rc != 0, "httpd -t fails on: $line";
-    ok index($out, $message) >= 0 && $out =~ /Syntax error on line 9 of /,
+    ok index($out, $message) >= 0 && $out =~ /Syntax error on line 10 of /,
         "... saying where and why: $message" or diag $out;
 }
