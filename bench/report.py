@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""Turns the raw figures of bench/run (a TSV) into bench/results/latest.md,
+a Markdown table with the ratios and the targets, and ratios.svg, a bar
+chart of the main ratios. Python standard library only."""
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def num(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def kv(line):
+    return dict(part.split("=", 1) for part in line.split() if "=" in part)
+
+
+def read(path):
+    """pair: CONF ROUND BASELINE_RPS CONF_RPS (adjacent runs);
+    push, push_h2c: CONF ROUND qp_pushload result line;
+    complete: CONF LOAD MS; rss: CONF KB_FEW KB_MANY"""
+    pairs, push, push_h2c, complete, rss = {}, {}, {}, {}, {}
+    with open(path) as f:
+        for raw in f:
+            cols = raw.rstrip("\n").split("\t")
+            kind, conf = cols[0], cols[1]
+            if kind == "pair":
+                pairs.setdefault(conf, []).append((num(cols[3]), num(cols[4])))
+            elif kind == "push":
+                push.setdefault(conf, []).append(kv(cols[3]))
+            elif kind == "push_h2c":
+                push_h2c.setdefault(conf, []).append(kv(cols[3]))
+            elif kind == "complete":
+                complete.setdefault(conf, []).append(num(cols[3]))
+            elif kind == "rss":
+                rss[conf] = (num(cols[2]), num(cols[3]))
+    return pairs, push, push_h2c, complete, rss
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def fmt(value, spec="{:.0f}", none="n/a"):
+    return none if value is None else spec.format(value)
+
+
+def summarize(pairs, push, push_h2c, complete, rss, rtt_ms):
+    confs = ["baseline"] + [c for c in push if c != "baseline"]
+    out = {}
+    for c in confs:
+        if c == "baseline":
+            runs = [b for ps in pairs.values() for b, _ in ps]
+            ratios = [1.0] if runs else []
+        else:
+            runs = [v for _, v in pairs.get(c, [])]
+            ratios = [v / b for b, v in pairs.get(c, []) if v and b]
+        loads = push.get(c, [])
+        loads_h2c = push_h2c.get(c, [])
+        s = {
+            "rps": median(runs),
+            "rps_ratio": median(ratios),
+            "pages_per_s": median(num(x.get("pages_per_s")) for x in loads),
+            "pushes_per_s": median(num(x.get("pushes_per_s")) for x in loads),
+            "pushes_per_s_h2c": median(num(x.get("pushes_per_s")) for x in loads_h2c),
+            "push_per_page": median(num(x.get("push_per_page")) for x in loads),
+            "push_failed": sum(int(num(x.get("failed")) or 0) for x in loads + loads_h2c),
+            "complete_ms": median(complete.get(c, [])),
+            "rss_few": rss.get(c, (None, None))[0],
+            "rss_many": rss.get(c, (None, None))[1],
+        }
+        s["complete_ratio"] = (s["complete_ms"] / rtt_ms
+                               if s["complete_ms"] is not None else None)
+        s["rss_growth"] = (s["rss_many"] - s["rss_few"]
+                           if s["rss_few"] is not None and s["rss_many"] is not None
+                           else None)
+        out[c] = s
+    return out
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def targets(s):
+    q = s.get("quartpush")
+    if not q:
+        return []
+    h2 = s.get("h2push", {})
+    qa = s.get("quart", {})
+    rows = [
+        ("Throughput ratio to the no-push baseline", ">= 0.98",
+         q["rps_ratio"], lambda v: v >= 0.98, "{:.3f}"),
+        ("Throughput relative to H2PushResource", ">= 1.0x",
+         ratio(q["rps"], h2.get("rps")), lambda v: v >= 1.0, "{:.3f}x"),
+        ("Pushes per second relative to H2PushResource", ">= 1.0x",
+         ratio(q["pushes_per_s"], h2.get("pushes_per_s")), lambda v: v >= 1.0, "{:.3f}x"),
+        ("Pushes per second relative to Quart + Hypercorn", ">= 10x",
+         ratio(q["pushes_per_s"], qa.get("pushes_per_s")), lambda v: v >= 10, "{:.1f}x"),
+        ("... the same over h2c (no TLS handshake per load)", "(for reference)",
+         ratio(q["pushes_per_s_h2c"], qa.get("pushes_per_s_h2c")), lambda v: v >= 10, "{:.1f}x"),
+        ("Page completion relative to the 1-RTT limit", "<= 1.1x",
+         q["complete_ratio"], lambda v: v <= 1.1, "{:.3f}x"),
+        ("RSS growth of the server process", "< 1024 kB",
+         q["rss_growth"], lambda v: v < 1024, "{:.0f} kB"),
+    ]
+    return [(name, want, fmt(v, spec), "met" if v is not None and ok(v) else
+             ("not measured" if v is None else "MISSED"))
+            for name, want, v, ok, spec in rows]
+
+
+def markdown(s, labels, args, rss_counts):
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# mod_quartpush benchmark",
+        "",
+        f"{now}, {os.cpu_count()} cores ({cpu_model()}), {args.mode} run "
+        f"(`make bench{' QUICK=1' if args.mode == 'quick' else ''}`).",
+        "Each configuration serves the same page (4 KB) with three resources "
+        "(CSS, JS, image, 5-6 KB each) over TLS h2 on 127.0.0.1.",
+        "",
+        "| Configuration | req/s, push refused | ratio to baseline | page loads/s with pushes | pushes/s "
+        f"| pushes/s, h2c | page complete, {args.rtt_ms:.0f} ms RTT | x 1-RTT limit "
+        f"| RSS after {rss_counts[0]} req | RSS growth to {rss_counts[1]} req |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c, v in s.items():
+        pushes = "n/a (no push)" if c == "baseline" else fmt(v["pushes_per_s"])
+        pushes_h2c = "n/a" if c == "baseline" else fmt(v["pushes_per_s_h2c"])
+        if v["push_failed"]:
+            pushes += f" ({v['push_failed']} loads failed)"
+        lines.append(
+            f"| {labels.get(c, c)} | {fmt(v['rps'])} | {fmt(v['rps_ratio'], '{:.3f}')} "
+            f"| {fmt(v['pages_per_s'])} | {pushes} | {pushes_h2c} "
+            f"| {fmt(v['complete_ms'], '{:.1f} ms')} | {fmt(v['complete_ratio'], '{:.2f}')} "
+            f"| {fmt(v['rss_few'] and v['rss_few'] / 1024, '{:.1f} MB')} "
+            f"| {fmt(v['rss_growth'], '{:+.0f} kB')} |")
+    t = targets(s)
+    if t:
+        lines += ["", "## Targets for mod_quartpush", "",
+                  "| Target | Wanted | Measured | |", "|---|---|---:|---|"]
+        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in t]
+    lines += ["", "How to read each figure: [bench/README.md](../README.md). "
+              "The chart: [ratios.svg](ratios.svg).", ""]
+    return "\n".join(lines)
+
+
+def svg(s, labels, args):
+    """Three panels of horizontal bars: the ratios users compare."""
+    panels = [
+        ("Throughput, push refused (x baseline; higher is better)",
+         {c: v["rps_ratio"] for c, v in s.items()}, 1.0),
+        ("Pushes per second (x H2PushResource; higher is better)",
+         {c: ratio(v["pushes_per_s"], s.get("h2push", {}).get("pushes_per_s"))
+          for c, v in s.items() if c != "baseline"}, 1.0),
+        (f"Page completion over {args.rtt_ms:.0f} ms RTT (x 1-RTT limit; lower is better)",
+         {c: v["complete_ratio"] for c, v in s.items()}, 1.0),
+    ]
+    colors = {"baseline": "#999999", "h2push": "#4c78a8", "headers": "#72b7b2",
+              "quartpush": "#2ca02c", "quart": "#e45756"}
+    width, left, bar_h, gap = 900, 320, 18, 6
+    y = 40
+    body = []
+    for title, values, ref in panels:
+        body.append(f'<text x="10" y="{y}" font-weight="bold">{title}</text>')
+        y += 10
+        top = y
+        vmax = max([v for v in values.values() if v is not None] + [ref]) * 1.1
+        scale = (width - left - 80) / vmax
+        for c, v in values.items():
+            body.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">'
+                        f'{labels.get(c, c)}</text>')
+            if v is not None:
+                w = max(1.0, v * scale)
+                body.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                            f'fill="{colors.get(c, "#888")}"/>')
+                body.append(f'<text x="{left + w + 6:.1f}" y="{y + 13}">{v:.2f}x</text>')
+            else:
+                body.append(f'<text x="{left + 6}" y="{y + 13}">n/a</text>')
+            y += bar_h + gap
+        xr = left + ref * scale
+        body.append(f'<line x1="{xr:.1f}" y1="{top - 4}" x2="{xr:.1f}" y2="{y - gap + 4}" '
+                    'stroke="#333" stroke-dasharray="4,3"/>')
+        y += 30
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
+            f'font-family="sans-serif" font-size="13">\n'
+            f'<rect width="100%" height="100%" fill="white"/>\n'
+            f'<text x="10" y="20" font-size="15">mod_quartpush benchmark ({args.mode} run, '
+            f'{os.cpu_count()} cores)</text>\n' + "\n".join(body) + "\n</svg>\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tsv")
+    ap.add_argument("outdir")
+    ap.add_argument("--rtt-ms", type=float, default=50)
+    ap.add_argument("--mode", default="full")
+    ap.add_argument("--labels", default="")
+    ap.add_argument("--rss-counts", default="")
+    args = ap.parse_args()
+    labels = dict(x.split("=", 1) for x in args.labels.split(";") if "=" in x)
+    pairs, push, push_h2c, complete, rss = read(args.tsv)
+    s = summarize(pairs, push, push_h2c, complete, rss, args.rtt_ms)
+    counts = args.rss_counts.split(",") if args.rss_counts else ["few", "many"]
+    with open(os.path.join(args.outdir, "latest.md"), "w") as f:
+        f.write(markdown(s, labels, args, counts))
+    with open(os.path.join(args.outdir, "ratios.svg"), "w") as f:
+        f.write(svg(s, labels, args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
