@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include <apr_lib.h>
 #include <apr_optional.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
 
+#include <ap_expr.h>
 #include <httpd.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -19,6 +21,7 @@
 #include <mod_http2.h>
 
 #include "qp_link.h"
+#include "qp_routes.h"
 
 APLOG_USE_MODULE(quartpush);
 
@@ -37,14 +40,24 @@ typedef struct {
     apr_array_header_t *links;  /* qp_link *, parent's first */
 } qp_dir_conf;
 
+/* Per-server configuration: the route language. A virtual host's list is
+ * the main server's routes followed by its own; the table is compiled from
+ * it once the configuration is read. */
+typedef struct {
+    apr_array_header_t *routes;     /* qp_route *, in declaration order */
+    qp_routes *table;               /* NULL when there are no routes */
+} qp_srv_conf;
+
 #define QP_CONF_GET(dc, field, dflt) \
     ((dc)->field == QP_UNSET ? (dflt) : (dc)->field)
 
 /* What one response has announced so far, kept on the first request of an
  * internal redirect chain so that a redirect never pushes a URL twice. */
 typedef struct {
-    apr_array_header_t *announced;  /* const char * URLs */
+    apr_array_header_t *announced;  /* const char * URLs, or NULL */
     const char *pushed;             /* space-separated URLs, the note */
+    const char *route_uri;          /* the path routes match */
+    const void *dir_conf;           /* the scope of the URL asked for */
 } qp_response_state;
 
 static APR_OPTIONAL_FN_TYPE(http2_var_lookup) *qp_h2_var_lookup;
@@ -147,6 +160,162 @@ static const char *qp_cmd_resource(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+static void *qp_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    qp_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
+
+    sc->routes = apr_array_make(p, 0, sizeof(qp_route *));
+    return sc;
+}
+
+static void *qp_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    qp_srv_conf *base = basev, *add = addv;
+    qp_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
+
+    /* the main server's routes first: a virtual host adds to them */
+    if (add->routes->nelts == 0) {
+        sc->routes = base->routes;
+    }
+    else if (base->routes->nelts == 0) {
+        sc->routes = add->routes;
+    }
+    else {
+        sc->routes = apr_array_append(p, base->routes, add->routes);
+    }
+    return sc;
+}
+
+/* The "when" conditions are httpd expressions: compiled here, once. */
+static const char *qp_routes_add(cmd_parms *cmd, const apr_array_header_t *routes,
+                                 int from)
+{
+    qp_srv_conf *sc = ap_get_module_config(cmd->server->module_config,
+                                           &quartpush_module);
+    int i;
+
+    for (i = from; i < routes->nelts; ++i) {
+        qp_route *route = APR_ARRAY_IDX(routes, i, qp_route *);
+        if (route->condition) {
+            const char *err = NULL;
+            route->condition_data = ap_expr_parse_cmd(cmd, route->condition,
+                                                      0, &err, NULL);
+            if (err) {
+                return apr_psprintf(cmd->pool, "%s: route '%s': cannot parse "
+                                    "when \"%s\": %s", route->origin,
+                                    route->pattern, route->condition, err);
+            }
+        }
+        APR_ARRAY_PUSH(sc->routes, qp_route *) = route;
+    }
+    return NULL;
+}
+
+static const char *qp_cmd_routes_file(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->temp_pool, arg);
+    apr_array_header_t *routes = apr_array_make(cmd->pool, 16, sizeof(qp_route *));
+    apr_file_t *f;
+    apr_finfo_t finfo;
+    apr_status_t rv;
+    apr_size_t len;
+    char *text, errbuf[120];
+    const char *err;
+
+    if (!path) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid path",
+                            cmd->cmd->name, arg);
+    }
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, cmd->temp_pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&finfo, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
+        if (rv == APR_SUCCESS && finfo.filetype != APR_REG) {
+            apr_file_close(f);
+            return apr_psprintf(cmd->pool, "%s: '%s' (%s) is not a regular "
+                                "file", cmd->cmd->name, arg, path);
+        }
+    }
+    if (rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: cannot read '%s' (%s): %s",
+                            cmd->cmd->name, arg, path,
+                            apr_strerror(rv, errbuf, sizeof(errbuf)));
+    }
+    if (finfo.size > 64 * 1024 * 1024) {
+        apr_file_close(f);
+        return apr_psprintf(cmd->pool, "%s: '%s' is larger than 64 MB",
+                            cmd->cmd->name, arg);
+    }
+    len = (apr_size_t)finfo.size;
+    text = apr_palloc(cmd->temp_pool, len + 1);
+    rv = apr_file_read_full(f, text, len, &len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        return apr_psprintf(cmd->pool, "%s: cannot read '%s': %s",
+                            cmd->cmd->name, arg,
+                            apr_strerror(rv, errbuf, sizeof(errbuf)));
+    }
+    text[len] = '\0';
+    err = qp_routes_parse_text(routes, cmd->pool, text, len, arg);
+    if (!err) {
+        err = qp_routes_add(cmd, routes, 0);
+    }
+    return err ? apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL) : NULL;
+}
+
+/* <QuartPushRoutes>: httpd has already read the block into its tree, one
+ * child per line (first word, then the rest), with file and line. */
+static const char *qp_cmd_routes_block(cmd_parms *cmd, void *dconf,
+                                       const char *arg)
+{
+    apr_array_header_t *routes = apr_array_make(cmd->pool, 16, sizeof(qp_route *));
+    const ap_directive_t *d;
+    const char *err;
+
+    if ((err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT)) != NULL) {
+        return err;
+    }
+    while (apr_isspace(*arg)) {
+        ++arg;
+    }
+    if (strcmp(arg, ">")) {
+        return "<QuartPushRoutes> takes no arguments (expected "
+               "<QuartPushRoutes> on a line of its own)";
+    }
+    for (d = cmd->directive->first_child; d; d = d->next) {
+        const char *origin = apr_psprintf(cmd->pool, "%s:%d", d->filename,
+                                          d->line_num);
+        const char *name = d->directive, *c;
+        const char *line;
+        qp_route *route;
+        int open = 0;
+
+        /* httpd's reader drops a '>' that ends the first word of a line
+         * (it takes it for the end of a section tag): a route that ends in
+         * a placeholder gets it back */
+        for (c = name; *c; ++c) {
+            open += (*c == '<') - (*c == '>');
+        }
+        line = apr_pstrcat(cmd->temp_pool, name, open > 0 ? ">" : "", " ",
+                           d->args, NULL);
+
+        if (d->first_child) {
+            return apr_psprintf(cmd->pool, "<QuartPushRoutes>: %s: a section "
+                                "'%s' cannot be nested here (expected route "
+                                "lines)", origin, d->directive);
+        }
+        err = qp_route_parse_line(&route, cmd->pool, line, origin);
+        if (err) {
+            return apr_psprintf(cmd->pool, "<QuartPushRoutes>: %s: %s",
+                                origin, err);
+        }
+        if (route) {
+            APR_ARRAY_PUSH(routes, qp_route *) = route;
+        }
+    }
+    return qp_routes_add(cmd, routes, 0);
+}
+
 static const command_rec qp_cmds[] = {
     AP_INIT_RAW_ARGS("QuartPushResource", qp_cmd_resource, NULL,
                      RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
@@ -161,6 +330,11 @@ static const command_rec qp_cmds[] = {
                   RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                   "the most resources announced for one response "
                   "(default 32)"),
+    AP_INIT_RAW_ARGS("<QuartPushRoutes", qp_cmd_routes_block, NULL, RSRC_CONF,
+                     "a block of route lines: ROUTE => URL [PARAM...], ... "
+                     "[when \"EXPR\"]"),
+    AP_INIT_TAKE1("QuartPushRoutes", qp_cmd_routes_file, NULL, RSRC_CONF,
+                  "a file of route lines, relative to ServerRoot"),
     AP_INIT_TAKE1("QuartPushLinkHeader", qp_cmd_link_header, NULL,
                   RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                   "on|off: also send the preload Link headers on the final "
@@ -239,7 +413,6 @@ static qp_response_state *qp_state_get(request_rec *r, int create)
     st = ap_get_module_config(first->request_config, &quartpush_module);
     if (!st && create) {
         st = apr_pcalloc(first->pool, sizeof(*st));
-        st->announced = apr_array_make(first->pool, 8, sizeof(const char *));
         ap_set_module_config(first->request_config, &quartpush_module, st);
     }
     return st;
@@ -249,7 +422,7 @@ static int qp_was_announced(const qp_response_state *st, const char *url)
 {
     int i;
 
-    for (i = 0; i < st->announced->nelts; ++i) {
+    for (i = 0; st->announced && i < st->announced->nelts; ++i) {
         if (!strcmp(APR_ARRAY_IDX(st->announced, i, const char *), url)) {
             return 1;
         }
@@ -275,34 +448,57 @@ static void qp_send_early_hints(request_rec *r, apr_table_t *links)
     r->status_line = saved_line;
 }
 
-/* Announce dc's links not yet announced for this response, up to the limit. */
-static void qp_push_links(request_rec *r, const qp_dir_conf *dc)
+/* Adds one link to the 103 unless this response announced its URL already
+ * or reached the limit. */
+static void qp_announce(request_rec *r, qp_response_state *st,
+                        apr_table_t **hints, int limit, int *over,
+                        const char *url, const char *header, int nopush)
+{
+    if (qp_was_announced(st, url)) {
+        return;
+    }
+    if (!st->announced) {
+        st->announced = apr_array_make(r->pool, 8, sizeof(const char *));
+    }
+    if (st->announced->nelts >= limit) {
+        ++*over;
+        return;
+    }
+    if (!*hints) {
+        *hints = apr_table_make(r->pool, 8);
+    }
+    apr_table_addn(*hints, "Link", header);
+    APR_ARRAY_PUSH(st->announced, const char *) = url;
+    if (!nopush) {
+        st->pushed = st->pushed ?
+            apr_pstrcat(r->pool, st->pushed, " ", url, NULL) : url;
+    }
+}
+
+/* Announces the scope's links, then those of the matched route (m may be
+ * NULL): together, once per URL, up to the limit. */
+static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
+                          const qp_match *m)
 {
     qp_response_state *st = qp_state_get(r, 1);
     int limit = QP_CONF_GET(dc, limit, QP_DEFAULT_LIMIT);
     apr_table_t *hints = NULL;
     int i, over = 0;
 
-    for (i = 0; i < dc->links->nelts; ++i) {
+    for (i = 0; dc->links && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
-
-        if (qp_was_announced(st, link->url)) {
-            continue;
-        }
-        if (st->announced->nelts >= limit) {
-            ++over;
-            continue;
-        }
-        if (!hints) {
-            hints = apr_table_make(r->pool, dc->links->nelts);
-        }
-        apr_table_addn(hints, "Link", link->header);
-        APR_ARRAY_PUSH(st->announced, const char *) = link->url;
-        if (!link->nopush) {
-            st->pushed = st->pushed ?
-                apr_pstrcat(r->pool, st->pushed, " ", link->url, NULL) :
-                link->url;
-        }
+        qp_announce(r, st, &hints, limit, &over, link->url, link->header,
+                    link->nopush);
+    }
+    for (i = 0; m && i < m->route->resources->nelts; ++i) {
+        const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
+                                               const qp_resource *);
+        const char *url = qp_resource_url(r->pool, res, m);
+        const char *header = res->parts ?
+            apr_pstrcat(r->pool, "<", url, ">", res->link->suffix, NULL) :
+            res->link->header;
+        qp_announce(r, st, &hints, limit, &over, url, header,
+                    res->link->nopush);
     }
     if (over) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
@@ -320,6 +516,40 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc)
     }
 }
 
+/* The route for this request, when its condition holds. A false condition
+ * means no resources from routes: there is no fall back to another one. */
+static const qp_match *qp_route_for(request_rec *r, const qp_srv_conf *sc,
+                                    qp_match *m)
+{
+    const qp_route *route;
+    const qp_response_state *st = qp_state_get(r, 0);
+    const char *uri = st && st->route_uri ? st->route_uri : r->uri;
+    const char *err = NULL;
+
+    if (!sc->table || !(route = qp_routes_match(sc->table, uri, m))) {
+        return NULL;
+    }
+    if (route->condition_data) {
+        int ok = ap_expr_exec(r, route->condition_data, &err);
+        if (err) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "route '%s' (%s): evaluating its when condition "
+                          "failed: %s", route->pattern, route->origin, err);
+        }
+        if (ok <= 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          "route '%s' (%s) matched %s, its when condition is "
+                          "false", route->pattern, route->origin,
+                          ap_escape_logitem(r->pool, uri));
+            return NULL;
+        }
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "route '%s' (%s) matched %s",
+                  route->pattern, route->origin,
+                  ap_escape_logitem(r->pool, uri));
+    return m;
+}
+
 /* QuartPushLinkHeader on: the same links on the final response too, for
  * clients and proxies that act on final-response preload headers. */
 static void qp_add_final_links(request_rec *r, const qp_dir_conf *dc)
@@ -333,22 +563,51 @@ static void qp_add_final_links(request_rec *r, const qp_dir_conf *dc)
     }
 }
 
+/* Rules apply to the URL the client asked for. Keep its decoded path and
+ * its scope now: in fixups, mod_dir's DirectoryIndex and FallbackResource
+ * may already have replaced both with those of the file that answers (a
+ * front controller), after which a <Location "/blog/"> would not apply. */
+static int qp_header_parser(request_rec *r)
+{
+    const qp_srv_conf *sc;
+    const qp_dir_conf *dc;
+    qp_response_state *st;
+
+    if (r->main || r->prev) {
+        return DECLINED;
+    }
+    sc = ap_get_module_config(r->server->module_config, &quartpush_module);
+    dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
+    if (sc->table || (dc->links && dc->links->nelts)) {
+        st = qp_state_get(r, 1);
+        st->route_uri = r->uri;
+        st->dir_conf = dc;
+    }
+    return DECLINED;
+}
+
 static int qp_fixups(request_rec *r)
 {
     const qp_dir_conf *dc;
+    const qp_srv_conf *sc;
     const qp_response_state *st;
     const char *reason;
+    qp_match m;
 
     /* a subrequest's response is not what the client receives */
     if (r->main) {
         return DECLINED;
     }
+    st = qp_state_get(r, 0);
     /* an internally redirected request answers for its predecessors */
-    if (r->prev && (st = qp_state_get(r, 0)) != NULL && st->pushed) {
+    if (r->prev && st && st->pushed) {
         apr_table_setn(r->notes, QP_NOTE, st->pushed);
     }
-    dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
-    if (!dc->links || dc->links->nelts == 0 || dc->enabled == 0) {
+    dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
+         ap_get_module_config(r->per_dir_config, &quartpush_module);
+    sc = ap_get_module_config(r->server->module_config, &quartpush_module);
+    if (dc->enabled == 0
+        || ((!dc->links || dc->links->nelts == 0) && !sc->table)) {
         return DECLINED;
     }
     if ((reason = qp_response_skip_reason(r)) != NULL) {
@@ -357,7 +616,7 @@ static int qp_fixups(request_rec *r)
                       ap_escape_logitem(r->pool, r->uri), reason);
         return DECLINED;
     }
-    if (QP_CONF_GET(dc, link_header, 0)) {
+    if (QP_CONF_GET(dc, link_header, 0) && dc->links) {
         qp_add_final_links(r, dc);
     }
     if (!qp_client_accepts_push(r)) {
@@ -376,7 +635,7 @@ static int qp_fixups(request_rec *r)
         /* a 1xx now would be taken for the 100 the client waits for */
         return DECLINED;
     }
-    qp_push_links(r, dc);
+    qp_push_links(r, dc, qp_route_for(r, sc, &m));
     return DECLINED;
 }
 
@@ -385,11 +644,38 @@ static void qp_retrieve_optional_fns(void)
     qp_h2_var_lookup = APR_RETRIEVE_OPTIONAL_FN(http2_var_lookup);
 }
 
-/* Without mod_http2 there is no push at all: say so once, at "apachectl -t"
- * and at startup (not on the first of the two configuration passes). */
+/* Compiles each server's route table once the configuration is read and
+ * merged (this runs for "apachectl -t" too), so that a route that could
+ * never apply stops the server from starting. Also warns when mod_http2,
+ * the only way to push, is missing: once, not on the first of the two
+ * configuration passes of a start. */
 static int qp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
+    qp_srv_conf *main_sc = ap_get_module_config(s->module_config,
+                                                &quartpush_module);
+    server_rec *sv;
+
+    for (sv = s; sv; sv = sv->next) {
+        qp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                               &quartpush_module);
+        const char *err;
+
+        if (sv != s && (sc == main_sc || sc->routes == main_sc->routes)) {
+            sc->table = main_sc->table;     /* no routes of its own */
+            continue;
+        }
+        sc->table = NULL;
+        if (sc->routes->nelts == 0) {
+            continue;
+        }
+        err = qp_routes_compile(&sc->table, pconf, sc->routes);
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sv, "QuartPushRoutes: %s",
+                         err);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG
         && ap_state_query(AP_SQ_RUN_MODE) != AP_SQ_RM_CONFIG_TEST) {
         return OK;
@@ -402,6 +688,62 @@ static int qp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+static void qp_dump_server(apr_file_t *out, apr_pool_t *p, server_rec *s,
+                           int is_main)
+{
+    const qp_srv_conf *sc = ap_get_module_config(s->module_config,
+                                                 &quartpush_module);
+    const apr_array_header_t *ranked;
+    int i, k;
+
+    if (is_main) {
+        apr_file_printf(out, "Server %s (main server)\n",
+                        s->server_hostname ? s->server_hostname : "(no name)");
+    }
+    else {
+        apr_file_printf(out, "VirtualHost %s:%u (%s:%u)\n",
+                        s->server_hostname ? s->server_hostname : "(no name)",
+                        (unsigned)s->port, s->defn_name ? s->defn_name : "?",
+                        s->defn_line_number);
+    }
+    if (!sc->table) {
+        apr_file_printf(out, "    no routes\n");
+        return;
+    }
+    ranked = qp_routes_ranked(sc->table);
+    for (i = 0; i < ranked->nelts; ++i) {
+        const qp_route *route = APR_ARRAY_IDX(ranked, i, const qp_route *);
+        apr_file_printf(out, "  %3d. %s  [%s]\n", i + 1, route->pattern,
+                        route->origin);
+        for (k = 0; k < route->resources->nelts; ++k) {
+            const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
+                                                   const qp_resource *);
+            apr_file_printf(out, "         <%s>%s\n", res->link->url,
+                            res->link->suffix);
+        }
+        if (route->condition) {
+            apr_file_printf(out, "         when \"%s\"\n", route->condition);
+        }
+    }
+}
+
+/* apachectl -t -D DUMP_QUARTPUSH: the compiled routes of every server in
+ * match order, most specific first, like -D DUMP_VHOSTS. */
+static void qp_test_config(apr_pool_t *pconf, server_rec *s)
+{
+    apr_file_t *out = NULL;
+    server_rec *sv;
+
+    if (!ap_exists_config_define("DUMP_QUARTPUSH")) {
+        return;
+    }
+    apr_file_open_stdout(&out, pconf);
+    apr_file_printf(out, "mod_quartpush routes, in match order:\n");
+    for (sv = s; sv; sv = sv->next) {
+        qp_dump_server(out, pconf, sv, sv == s);
+    }
+}
+
 static void qp_register_hooks(apr_pool_t *p)
 {
     /* After the modules that can still change the request in fixups:
@@ -412,11 +754,16 @@ static void qp_register_hooks(apr_pool_t *p)
         "mod_rewrite.c", "mod_env.c", "mod_dir.c", NULL
     };
 
-    /* warn when mod_http2, the only way to push, is missing */
+    /* route tables compile once the configuration is merged; a route that
+     * could never apply fails apachectl -t; warn when mod_http2 is missing */
     ap_hook_check_config(qp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* apachectl -t -D DUMP_QUARTPUSH prints the compiled routes */
+    ap_hook_test_config(qp_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* mod_http2's variables tell whether this stream may push */
     ap_hook_optional_fn_retrieve(qp_retrieve_optional_fns, NULL, NULL,
                                  APR_HOOK_MIDDLE);
+    /* before mod_dir can rewrite r->uri in fixups: keep the path routes match */
+    ap_hook_header_parser(qp_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(qp_fixups, fixups_after, NULL, APR_HOOK_LAST);
 }
 
@@ -424,8 +771,8 @@ module AP_MODULE_DECLARE_DATA quartpush_module = {
     STANDARD20_MODULE_STUFF,
     qp_create_dir_conf,
     qp_merge_dir_conf,
-    NULL,
-    NULL,
+    qp_create_srv_conf,
+    qp_merge_srv_conf,
     qp_cmds,
     qp_register_hooks,
     AP_MODULE_FLAG_NONE

@@ -282,7 +282,7 @@ static void qp_link_build_header(qp_link *link, apr_pool_t *p)
 {
     const char *h;
 
-    h = apr_pstrcat(p, "<", link->url, ">; rel=preload", NULL);
+    h = "; rel=preload";
     if (link->as) {
         h = apr_pstrcat(p, h, "; as=", link->as, NULL);
     }
@@ -304,11 +304,13 @@ static void qp_link_build_header(qp_link *link, apr_pool_t *p)
     if (link->nopush) {
         h = apr_pstrcat(p, h, "; nopush", NULL);
     }
-    link->header = h;
+    link->suffix = h;
+    link->header = apr_pstrcat(p, "<", link->url, ">", h, NULL);
 }
 
-const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
-                         int nparams, const char *const *params)
+const char *qp_link_make_template(qp_link **plink, apr_pool_t *p,
+                                  const char *url, const char *sample,
+                                  int nparams, const char *const *params)
 {
     qp_link *link;
     const char *err;
@@ -316,7 +318,7 @@ const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
     int i;
 
     *plink = NULL;
-    if ((err = qp_url_check(p, url)) != NULL) {
+    if ((err = qp_url_check(p, sample)) != NULL) {
         return err;
     }
     link = apr_pcalloc(p, sizeof(*link));
@@ -328,7 +330,7 @@ const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
         }
     }
     if (!link->as) {
-        link->as = qp_link_infer_as(link->url);
+        link->as = qp_link_infer_as(sample);
     }
     /* A font or fetch() preload is only reused by the page when made in CORS
      * mode, so it is useless without crossorigin. */
@@ -341,11 +343,14 @@ const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
     return NULL;
 }
 
-/* Splits s into white-space separated words; a double quote anywhere in a
- * word protects white space up to the next quote, and quotes are removed:
- * media="(max-width: 600px)" is one word. */
-static const char *qp_split_words(apr_array_header_t **pwords, apr_pool_t *p,
-                                  const char *s)
+const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
+                         int nparams, const char *const *params)
+{
+    return qp_link_make_template(plink, p, url, url, nparams, params);
+}
+
+const char *qp_words_split(apr_array_header_t **pwords, apr_pool_t *p,
+                           const char *s)
 {
     apr_array_header_t *words = apr_array_make(p, 4, sizeof(const char *));
     const char *start = s;
@@ -387,7 +392,7 @@ const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
     const char *err;
 
     *plink = NULL;
-    if ((err = qp_split_words(&words, p, params)) != NULL) {
+    if ((err = qp_words_split(&words, p, params)) != NULL) {
         return err;
     }
     return qp_link_make(plink, p, url, words->nelts,
@@ -400,7 +405,7 @@ const char *qp_link_parse(qp_link **plink, apr_pool_t *p, const char *line)
     const char *err;
 
     *plink = NULL;
-    if ((err = qp_split_words(&words, p, line)) != NULL) {
+    if ((err = qp_words_split(&words, p, line)) != NULL) {
         return err;
     }
     if (words->nelts == 0) {

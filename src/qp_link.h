@@ -25,6 +25,7 @@ typedef struct qp_link {
     unsigned int critical:1;    /* mod_http2 raises the pushed stream's priority */
     unsigned int nopush:1;      /* a hint only: mod_http2 never pushes it */
     const char *header;         /* the Link header value, built once */
+    const char *suffix;         /* the header after "<URL>" */
 } qp_link;
 
 /* NULL when url may be pushed: an absolute path on this origin, made only of
@@ -40,6 +41,19 @@ const char *qp_link_infer_as(const char *url);
  * otherwise a message that quotes the offending text. */
 const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
                          int nparams, const char *const *params);
+
+/* The same for a URL template (one with placeholders): sample is the
+ * template with each placeholder replaced by a plain value, and is what
+ * gets checked and gives the extension for as=. */
+const char *qp_link_make_template(qp_link **plink, apr_pool_t *p,
+                                  const char *url_template, const char *sample,
+                                  int nparams, const char *const *params);
+
+/* Splits s into white-space separated words; a double quote anywhere in a
+ * word protects white space up to the next quote, and quotes are removed:
+ * media="(max-width: 600px)" is one word. */
+const char *qp_words_split(apr_array_header_t **pwords, apr_pool_t *p,
+                           const char *s);
 
 /* The same, with the parameters in one string separated by white space;
  * a value may be quoted: media="(max-width: 600px)". params may be NULL. */
