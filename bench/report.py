@@ -119,8 +119,14 @@ def targets(s):
          ratio(q["pushes_per_s_h2c"], qa.get("pushes_per_s_h2c")), lambda v: v >= 10, "{:.1f}x"),
         ("Page completion relative to the 1-RTT limit", "<= 1.1x",
          q["complete_ratio"], lambda v: v <= 1.1, "{:.3f}x"),
+        ("1,000 routes: throughput ratio to the no-push baseline", ">= 0.98",
+         s.get("quartpush_dsl", {}).get("rps_ratio"), lambda v: v >= 0.98, "{:.3f}"),
         ("RSS growth of the server process", "< 1024 kB",
          q["rss_growth"], lambda v: v < 1024, "{:.0f} kB"),
+        ("... less the baseline's own growth (same httpd, no push)", "(for reference)",
+         (q["rss_growth"] - s["baseline"]["rss_growth"]
+          if q["rss_growth"] is not None and s.get("baseline", {}).get("rss_growth") is not None
+          else None), lambda v: v < 1024, "{:+.0f} kB"),
     ]
     return [(name, want, fmt(v, spec), "met" if v is not None and ok(v) else
              ("not measured" if v is None else "MISSED"))
@@ -175,7 +181,7 @@ def svg(s, labels, args):
          {c: v["complete_ratio"] for c, v in s.items()}, 1.0),
     ]
     colors = {"baseline": "#999999", "h2push": "#4c78a8", "headers": "#72b7b2",
-              "quartpush": "#2ca02c", "quart": "#e45756"}
+              "quartpush": "#2ca02c", "quartpush_dsl": "#98df8a", "quart": "#e45756"}
     width, left, bar_h, gap = 900, 320, 18, 6
     y = 40
     body = []
