@@ -31,6 +31,7 @@ def read(path):
     push, push_h2c: CONF ROUND qp_pushload result line;
     complete: CONF LOAD MS; rss: CONF KB_FEW KB_MANY"""
     pairs, push, push_h2c, complete, rss = {}, {}, {}, {}, {}
+    matcher = {}
     with open(path) as f:
         for raw in f:
             cols = raw.rstrip("\n").split("\t")
@@ -45,7 +46,11 @@ def read(path):
                 complete.setdefault(conf, []).append(num(cols[3]))
             elif kind == "rss":
                 rss[conf] = (num(cols[2]), num(cols[3]))
-    return pairs, push, push_h2c, complete, rss
+            elif kind == "matcher":
+                matcher[int(conf)] = num(cols[2])
+            elif kind == "matcher_mem":
+                matcher["bytes"] = num(cols[2])
+    return pairs, push, push_h2c, complete, rss, matcher
 
 
 def cpu_model():
@@ -164,6 +169,22 @@ def markdown(s, labels, args, rss_counts):
         lines += ["", "## Targets for mod_quartpush", "",
                   "| Target | Wanted | Measured | |", "|---|---|---:|---|"]
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in t]
+    m = args.matcher
+    if m:
+        lines += ["", "## Route matcher", "",
+                  "`bench/qp_route_bench`: one `qp_routes_match` on generated tables "
+                  "of every route shape, median of repeated runs.", "",
+                  "| Routes | ns per match |", "|---:|---:|"]
+        lines += [f"| {n:,} | {fmt(m.get(n), '{:.1f}')} |" for n in (10, 1000, 100000)]
+        ratio_m = ratio(m.get(100000), m.get(10))
+        lines += ["", "| Target | Wanted | Measured | |", "|---|---|---:|---|",
+                  f"| 100,000 routes relative to 10 | <= 1.5x | {fmt(ratio_m, '{:.2f}x')} "
+                  f"| {'met' if ratio_m is not None and ratio_m <= 1.5 else 'MISSED'} |",
+                  f"| time per match at 100,000 routes | < 2000 ns | {fmt(m.get(100000), '{:.1f} ns')} "
+                  f"| {'met' if m.get(100000) is not None and m[100000] < 2000 else 'MISSED'} |",
+                  f"| memory of 100,000 compiled routes | < 64 MB | "
+                  f"{fmt(m.get('bytes') and m['bytes'] / 1048576, '{:.1f} MB')} "
+                  f"| {'met' if m.get('bytes') is not None and m['bytes'] < 64 * 1048576 else 'MISSED'} |"]
     lines += ["", "How to read each figure: [bench/README.md](../README.md). "
               "The chart: [ratios.svg](ratios.svg).", ""]
     return "\n".join(lines)
@@ -223,7 +244,7 @@ def main():
     ap.add_argument("--rss-counts", default="")
     args = ap.parse_args()
     labels = dict(x.split("=", 1) for x in args.labels.split(";") if "=" in x)
-    pairs, push, push_h2c, complete, rss = read(args.tsv)
+    pairs, push, push_h2c, complete, rss, args.matcher = read(args.tsv)
     s = summarize(pairs, push, push_h2c, complete, rss, args.rtt_ms)
     counts = args.rss_counts.split(",") if args.rss_counts else ["few", "many"]
     with open(os.path.join(args.outdir, "latest.md"), "w") as f:

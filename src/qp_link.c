@@ -278,34 +278,24 @@ static const char *qp_link_param(qp_link *link, apr_pool_t *p,
     return NULL;
 }
 
-static void qp_link_build_header(qp_link *link, apr_pool_t *p)
+/* The parameters in a fixed order, built in one allocation: a file of
+ * 100,000 routes makes as many links. A template's header depends on the
+ * match, so it keeps only the suffix (with_header 0). */
+static void qp_link_build_header(qp_link *link, apr_pool_t *p, int with_header)
 {
-    const char *h;
+    int t = link->type != NULL, m = link->media != NULL;
 
-    h = "; rel=preload";
-    if (link->as) {
-        h = apr_pstrcat(p, h, "; as=", link->as, NULL);
-    }
-    if (link->type) {
-        h = apr_pstrcat(p, h, "; type=\"", link->type, "\"", NULL);
-    }
-    if (link->crossorigin == QP_CROSSORIGIN_ANONYMOUS) {
-        h = apr_pstrcat(p, h, "; crossorigin", NULL);
-    }
-    else if (link->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS) {
-        h = apr_pstrcat(p, h, "; crossorigin=use-credentials", NULL);
-    }
-    if (link->media) {
-        h = apr_pstrcat(p, h, "; media=\"", link->media, "\"", NULL);
-    }
-    if (link->critical) {
-        h = apr_pstrcat(p, h, "; critical", NULL);
-    }
-    if (link->nopush) {
-        h = apr_pstrcat(p, h, "; nopush", NULL);
-    }
-    link->suffix = h;
-    link->header = apr_pstrcat(p, "<", link->url, ">", h, NULL);
+    link->suffix = apr_pstrcat(p, "; rel=preload",
+        link->as ? "; as=" : "", link->as ? link->as : "",
+        t ? "; type=\"" : "", t ? link->type : "", t ? "\"" : "",
+        link->crossorigin == QP_CROSSORIGIN_ANONYMOUS ? "; crossorigin" :
+        link->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
+            "; crossorigin=use-credentials" : "",
+        m ? "; media=\"" : "", m ? link->media : "", m ? "\"" : "",
+        link->critical ? "; critical" : "",
+        link->nopush ? "; nopush" : "", NULL);
+    link->header = with_header ?
+        apr_pstrcat(p, "<", link->url, ">", link->suffix, NULL) : NULL;
 }
 
 const char *qp_link_make_template(qp_link **plink, apr_pool_t *p,
@@ -323,7 +313,6 @@ const char *qp_link_make_template(qp_link **plink, apr_pool_t *p,
     }
     link = apr_pcalloc(p, sizeof(*link));
     link->url = apr_pstrdup(p, url);
-    link->url_len = strlen(url);
     for (i = 0; i < nparams; ++i) {
         if ((err = qp_link_param(link, p, params[i], &seen)) != NULL) {
             return err;
@@ -338,7 +327,7 @@ const char *qp_link_make_template(qp_link **plink, apr_pool_t *p,
         && link->crossorigin == QP_CROSSORIGIN_NONE) {
         link->crossorigin = QP_CROSSORIGIN_ANONYMOUS;
     }
-    qp_link_build_header(link, p);
+    qp_link_build_header(link, p, !strcmp(url, sample));
     *plink = link;
     return NULL;
 }

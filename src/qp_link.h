@@ -17,14 +17,14 @@ typedef enum {
 
 typedef struct qp_link {
     const char *url;            /* same-origin absolute path (+ query) */
-    apr_size_t url_len;
     const char *as;             /* request destination, NULL when unknown */
     const char *type;           /* MIME type hint, or NULL */
     const char *media;          /* media query, or NULL */
     qp_crossorigin_e crossorigin;
     unsigned int critical:1;    /* mod_http2 raises the pushed stream's priority */
     unsigned int nopush:1;      /* a hint only: mod_http2 never pushes it */
-    const char *header;         /* the Link header value, built once */
+    const char *header;         /* the Link header value, built once
+                                 * (NULL for a template: see qp_routes.h) */
     const char *suffix;         /* the header after "<URL>" */
 } qp_link;
 

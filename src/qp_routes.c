@@ -27,14 +27,43 @@ typedef struct qp_edge {
     qp_node *child;
 } qp_edge;
 
+/* A few static children are kept in a small array: most nodes have one
+ * or none, and a hash table costs some 250 bytes even for one entry. */
+#define QP_FEW_STATICS 4
+
+typedef struct qp_static {
+    const char *text;
+    apr_uint32_t len;
+    qp_node *child;
+} qp_static;
+
 struct qp_node {
+    qp_static *few;                 /* up to QP_FEW_STATICS children, or */
     apr_hash_t *statics;            /* decoded segment text -> qp_node * */
-    apr_array_header_t *edges;      /* qp_edge, by weight */
+    qp_edge *edges;                 /* by weight; exactly nedges of them */
     const qp_route *end;            /* the route that ends at this node */
     const qp_route *tail_path;      /* <path:x> taking the rest from here */
     const qp_route *tail_wild;      /* "*" taking the rest from here */
-    int max_static;                 /* most static segments below: pruning */
+    apr_uint32_t nedges;
+    apr_uint16_t nfew;
+    apr_uint16_t max_static;        /* most static segments below: pruning */
 };
+
+static qp_node *qp_static_child(const qp_node *node, const char *s,
+                                apr_size_t len)
+{
+    int i;
+
+    if (node->statics) {
+        return apr_hash_get(node->statics, s, (apr_ssize_t)len);
+    }
+    for (i = 0; i < node->nfew; ++i) {
+        if (node->few[i].len == len && !memcmp(node->few[i].text, s, len)) {
+            return node->few[i].child;
+        }
+    }
+    return NULL;
+}
 
 struct qp_routes {
     qp_node *root;
@@ -136,7 +165,7 @@ static const char *qp_static_segment(qp_seg *seg, apr_pool_t *p,
     }
     seg->kind = QP_SEG_STATIC;
     seg->text = out;
-    seg->len = (apr_size_t)(o - out);
+    seg->len = (apr_uint32_t)(o - out);
     return NULL;
 }
 
@@ -248,9 +277,9 @@ static const char *qp_placeholder(qp_seg *seg, apr_pool_t *p, const char *s,
 }
 
 static const char *qp_route_pattern(qp_route *route, apr_pool_t *p,
-                                    const char *pattern)
+                                    apr_pool_t *ptemp, const char *pattern)
 {
-    apr_array_header_t *segs = apr_array_make(p, 8, sizeof(qp_seg));
+    apr_array_header_t *segs = apr_array_make(ptemp, 8, sizeof(qp_seg));
     const char *s = pattern + 1, *err;
     int i, j;
 
@@ -317,8 +346,9 @@ static const char *qp_route_pattern(qp_route *route, apr_pool_t *p,
         }
         s = end + 1;
     }
+    /* exactly as many as there are: 100,000 routes add up */
     route->nsegs = segs->nelts;
-    route->segs = (qp_seg *)segs->elts;
+    route->segs = apr_pmemdup(p, segs->elts, sizeof(qp_seg) * (apr_size_t)segs->nelts);
     for (i = 0; i < route->nsegs; ++i) {
         const qp_seg *seg = &route->segs[i];
         if (seg->kind == QP_SEG_STATIC) {
@@ -337,7 +367,7 @@ static const char *qp_route_pattern(qp_route *route, apr_pool_t *p,
             return apr_psprintf(p, "route '%s' has more than %d placeholders",
                                 pattern, QP_MAX_VARS);
         }
-        route->var_seg[route->nvars++] = i;
+        route->var_seg[route->nvars++] = (unsigned char)i;
     }
     return NULL;
 }
@@ -355,16 +385,18 @@ static int qp_route_var(const qp_route *route, const char *name, apr_size_t len)
     return -1;
 }
 
-/* One resource: a URL template and its parameters. */
+/* One resource: a URL template and its parameters. The template's parts
+ * point into the link's own copy of the URL: 100,000 routes add up. */
 static const char *qp_resource_parse(qp_resource **pres, apr_pool_t *p,
-                                     const qp_route *route, const char *text,
-                                     apr_hash_t *interned)
+                                     apr_pool_t *ptemp, const qp_route *route,
+                                     const char *text, apr_hash_t *interned)
 {
-    apr_array_header_t *words, *parts = NULL;
+    apr_array_header_t *words, *parts;
     const char *err, *url, *s;
     char *sample;
     qp_resource *res;
     apr_size_t slen = 0;
+    int templated = 0;
 
     /* a fixed resource is the same for every route: share it */
     if (interned && !strchr(text, '<')) {
@@ -374,23 +406,27 @@ static const char *qp_resource_parse(qp_resource **pres, apr_pool_t *p,
             return NULL;
         }
     }
-    if ((err = qp_words_split(&words, p, text)) != NULL) {
+    if ((err = qp_words_split(&words, ptemp, text)) != NULL) {
         return err;
     }
     url = APR_ARRAY_IDX(words, 0, const char *);
-    sample = apr_palloc(p, strlen(url) + 1);
+    if (strlen(url) > QP_MAX_LINE) {
+        return apr_psprintf(p, "resource '%.40s...' is too long", url);
+    }
+    sample = apr_palloc(ptemp, strlen(url) + 1);
+    parts = apr_array_make(ptemp, 4, sizeof(qp_url_part));
     for (s = url; *s; ) {
+        qp_url_part *part;
         const char *close;
         int var;
 
         if (*s != '<') {
             const char *next = strchr(s, '<');
             apr_size_t n = next ? (apr_size_t)(next - s) : strlen(s);
-            if (parts) {
-                qp_url_part *part = apr_array_push(parts);
-                part->literal = apr_pstrmemdup(p, s, n);
-                part->var = -1;
-            }
+            part = apr_array_push(parts);
+            part->offset = (apr_uint32_t)(s - url);
+            part->len = (apr_uint16_t)n;
+            part->var = -1;
             memcpy(sample + slen, s, n);
             slen += n;
             s += n;
@@ -407,33 +443,29 @@ static const char *qp_resource_parse(qp_resource **pres, apr_pool_t *p,
                                 "'%s' does not define", url,
                                 (int)(close - s - 1), s + 1, route->pattern);
         }
-        if (!parts) {
-            /* the literal text so far becomes the first part */
-            parts = apr_array_make(p, 4, sizeof(qp_url_part));
-            if (s > url) {
-                qp_url_part *part = apr_array_push(parts);
-                part->literal = apr_pstrmemdup(p, url, (apr_size_t)(s - url));
-                part->var = -1;
-            }
-        }
-        {
-            qp_url_part *part = apr_array_push(parts);
-            part->literal = NULL;
-            part->var = var;
-        }
+        part = apr_array_push(parts);
+        part->offset = 0;
+        part->len = 0;
+        part->var = (apr_int16_t)var;
+        templated = 1;
         sample[slen++] = 'x';
         s = close + 1;
     }
     sample[slen] = '\0';
     res = apr_pcalloc(p, sizeof(*res));
-    res->parts = parts;
     err = qp_link_make_template(&res->link, p, url, sample, words->nelts - 1,
                                 (const char *const *)words->elts + 1);
     if (err) {
         return err;
     }
-    if (!parts && interned) {
-        apr_hash_set(interned, apr_pstrdup(p, text), APR_HASH_KEY_STRING, res);
+    if (templated) {
+        res->nparts = parts->nelts;
+        res->parts = apr_pmemdup(p, parts->elts,
+                                 sizeof(qp_url_part) * (apr_size_t)parts->nelts);
+    }
+    else if (interned) {
+        apr_hash_set(interned, apr_pstrdup(apr_hash_pool_get(interned), text),
+                     APR_HASH_KEY_STRING, res);
     }
     *pres = res;
     return NULL;
@@ -449,7 +481,7 @@ static char *qp_strip_comment(char *line)
         if (quoted && *s == '\\' && s[1]) {
             ++s;    /* \" or \\ in a quoted 'when' expression */
         }
-        else if (*s == '"' && (s == line || s[-1] != '\\')) {
+        else if (*s == '"' && (quoted || s == line || s[-1] != '\\')) {
             quoted = !quoted;
         }
         else if (*s == '#' && !quoted && (s == line || apr_isspace(s[-1]))) {
@@ -515,12 +547,13 @@ static const char *qp_condition(const char **pcond, apr_pool_t *p,
 }
 
 static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
-                                  const char *text, const char *origin,
-                                  apr_hash_t *interned)
+                                  apr_pool_t *ptemp, const char *text,
+                                  const char *origin, apr_hash_t *interned)
 {
     char *line, *s, *rest, *when, *piece;
     const char *err;
     qp_route *route;
+    apr_array_header_t *resources;
     apr_size_t len;
     int depth = 0, quoted = 0;
 
@@ -529,7 +562,7 @@ static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
         return apr_psprintf(p, "line of %" APR_SIZE_T_FMT " bytes is too "
                             "long (at most %d)", strlen(text), QP_MAX_LINE);
     }
-    line = qp_strip_comment(apr_pstrdup(p, text));
+    line = qp_strip_comment(apr_pstrdup(ptemp, text));
     while (apr_isspace(*line)) {
         ++line;
     }
@@ -556,7 +589,7 @@ static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
     route = apr_pcalloc(p, sizeof(*route));
     route->pattern = apr_pstrmemdup(p, line, (apr_size_t)(s - line));
     route->origin = origin;
-    if ((err = qp_route_pattern(route, p, route->pattern)) != NULL) {
+    if ((err = qp_route_pattern(route, p, ptemp, route->pattern)) != NULL) {
         return err;
     }
     while (apr_isspace(*s)) {
@@ -573,7 +606,7 @@ static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
         }
         *when = '\0';
     }
-    route->resources = apr_array_make(p, 4, sizeof(qp_resource *));
+    resources = apr_array_make(ptemp, 4, sizeof(qp_resource *));
     /* resources: split on commas outside quotes */
     piece = rest;
     for (s = rest; ; ++s) {
@@ -583,7 +616,7 @@ static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
         if ((*s == ',' && !quoted) || *s == '\0') {
             char *a = piece, *b = s;
             int last = (*s == '\0');
-            qp_resource *res;
+            qp_resource *res = NULL;
 
             while (a < b && apr_isspace(*a)) {
                 ++a;
@@ -592,7 +625,7 @@ static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
                 --b;
             }
             if (a == b) {
-                if (last && route->resources->nelts == 0 && piece == rest) {
+                if (last && resources->nelts == 0 && piece == rest) {
                     return apr_psprintf(p, "route '%s' has no resources after "
                                         "'=>' (expected URLs separated by "
                                         "commas)", route->pattern);
@@ -602,16 +635,18 @@ static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
                                     route->pattern);
             }
             *b = '\0';
-            if ((err = qp_resource_parse(&res, p, route, a, interned)) != NULL) {
+            if ((err = qp_resource_parse(&res, p, ptemp, route, a, interned)) != NULL) {
                 return err;
             }
-            APR_ARRAY_PUSH(route->resources, qp_resource *) = res;
+            APR_ARRAY_PUSH(resources, qp_resource *) = res;
             if (last) {
                 break;
             }
             piece = s + 1;
         }
     }
+    route->resources = apr_array_make(p, resources->nelts, sizeof(qp_resource *));
+    apr_array_cat(route->resources, resources);
     *proute = route;
     return NULL;
 }
@@ -619,15 +654,21 @@ static const char *qp_route_parse(qp_route **proute, apr_pool_t *p,
 const char *qp_route_parse_line(qp_route **proute, apr_pool_t *p,
                                 const char *line, const char *origin)
 {
-    return qp_route_parse(proute, p, line, origin, NULL);
+    apr_pool_t *ptemp;
+    const char *err;
+
+    apr_pool_create(&ptemp, p);
+    err = qp_route_parse(proute, p, ptemp, line, origin, NULL);
+    apr_pool_destroy(ptemp);
+    return err;
 }
 
 const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
                                  const char *text, apr_size_t len,
                                  const char *name)
 {
-    apr_hash_t *interned = apr_hash_make(p);
-    apr_pool_t *scratch;
+    apr_hash_t *interned;
+    apr_pool_t *scratch, *lookup;
     const char *s = text, *end = text + len, *err = NULL;
     int lineno = 0;
 
@@ -641,6 +682,8 @@ const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
                             name, n);
     }
     apr_pool_create(&scratch, p);
+    apr_pool_create(&lookup, p);    /* the interning table, for this text */
+    interned = apr_hash_make(lookup);
     while (s < end && !err) {
         apr_size_t total = 0;
         int first = lineno + 1;
@@ -685,7 +728,7 @@ const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
         if (err) {
             break;
         }
-        err = qp_route_parse(&route, p, joined,
+        err = qp_route_parse(&route, p, scratch, joined,
                              apr_psprintf(p, "%s:%d", name, first), interned);
         if (err) {
             err = apr_psprintf(p, "%s:%d: %s", name, first, err);
@@ -696,6 +739,7 @@ const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
         apr_pool_clear(scratch);
     }
     apr_pool_destroy(scratch);
+    apr_pool_destroy(lookup);
     return err;
 }
 
@@ -762,26 +806,54 @@ static qp_node *qp_node_child(apr_pool_t *p, qp_node *node, const qp_seg *seg)
     int i;
 
     if (seg->kind == QP_SEG_STATIC) {
+        qp_static *few;
+
+        if ((child = qp_static_child(node, seg->text, seg->len)) != NULL) {
+            return child;
+        }
+        child = apr_pcalloc(p, sizeof(*child));
+        if (!node->statics && node->nfew < QP_FEW_STATICS) {
+            few = apr_palloc(p, sizeof(qp_static) * (apr_size_t)(node->nfew + 1));
+            if (node->nfew) {
+                memcpy(few, node->few, sizeof(qp_static) * node->nfew);
+            }
+            few[node->nfew].text = seg->text;
+            few[node->nfew].len = seg->len;
+            few[node->nfew].child = child;
+            node->few = few;
+            node->nfew++;
+            return child;
+        }
         if (!node->statics) {
             node->statics = apr_hash_make(p);
+            for (i = 0; i < node->nfew; ++i) {
+                apr_hash_set(node->statics, node->few[i].text,
+                             (apr_ssize_t)node->few[i].len, node->few[i].child);
+            }
+            node->few = NULL;
+            node->nfew = 0;
         }
-        child = apr_hash_get(node->statics, seg->text, (apr_ssize_t)seg->len);
-        if (!child) {
-            child = apr_pcalloc(p, sizeof(*child));
-            apr_hash_set(node->statics, seg->text, (apr_ssize_t)seg->len, child);
-        }
+        apr_hash_set(node->statics, seg->text, (apr_ssize_t)seg->len, child);
         return child;
     }
-    if (!node->edges) {
-        node->edges = apr_array_make(p, 2, sizeof(qp_edge));
-    }
-    for (i = 0; i < node->edges->nelts; ++i) {
-        edge = &APR_ARRAY_IDX(node->edges, i, qp_edge);
+    for (i = 0; i < (int)node->nedges; ++i) {
+        edge = &node->edges[i];
         if (edge->kind == seg->kind && qp_same_choices(edge->choices, seg->choices)) {
             return edge->child;
         }
     }
-    edge = apr_array_push(node->edges);
+    /* exactly sized while small: a node rarely has more than one or two
+     * converters, and 100,000 routes make as many nodes. Past 4, the room
+     * doubles, so that many any() lists at one node stay linear to build. */
+    if (node->nedges < 4 || !(node->nedges & (node->nedges - 1))) {
+        apr_size_t room = node->nedges < 4 ? node->nedges + 1 : 2 * node->nedges;
+        edge = apr_palloc(p, sizeof(qp_edge) * room);
+        if (node->nedges) {
+            memcpy(edge, node->edges, sizeof(qp_edge) * (apr_size_t)node->nedges);
+        }
+        node->edges = edge;
+    }
+    edge = &node->edges[node->nedges++];
     edge->kind = seg->kind;
     edge->choices = seg->choices;
     edge->child = apr_pcalloc(p, sizeof(qp_node));
@@ -810,6 +882,12 @@ static int qp_node_finish(qp_node *node)
     if (node->tail_wild && node->tail_wild->nstatic > best) {
         best = node->tail_wild->nstatic;
     }
+    for (i = 0; i < node->nfew; ++i) {
+        int m = qp_node_finish(node->few[i].child);
+        if (m > best) {
+            best = m;
+        }
+    }
     if (node->statics) {
         for (hi = apr_hash_first(NULL, node->statics); hi; hi = apr_hash_next(hi)) {
             void *v;
@@ -821,26 +899,23 @@ static int qp_node_finish(qp_node *node)
             }
         }
     }
-    if (node->edges) {
-        /* a stable order: equal weights keep their declaration order */
-        for (i = 1; i < node->edges->nelts; ++i) {
-            qp_edge tmp = APR_ARRAY_IDX(node->edges, i, qp_edge);
-            int j = i - 1;
-            while (j >= 0 && qp_edge_cmp(&APR_ARRAY_IDX(node->edges, j, qp_edge), &tmp) > 0) {
-                APR_ARRAY_IDX(node->edges, j + 1, qp_edge) =
-                    APR_ARRAY_IDX(node->edges, j, qp_edge);
-                --j;
-            }
-            APR_ARRAY_IDX(node->edges, j + 1, qp_edge) = tmp;
+    /* a stable order: equal weights keep their declaration order */
+    for (i = 1; i < (int)node->nedges; ++i) {
+        qp_edge tmp = node->edges[i];
+        int j = i - 1;
+        while (j >= 0 && qp_edge_cmp(&node->edges[j], &tmp) > 0) {
+            node->edges[j + 1] = node->edges[j];
+            --j;
         }
-        for (i = 0; i < node->edges->nelts; ++i) {
-            int m = qp_node_finish(APR_ARRAY_IDX(node->edges, i, qp_edge).child);
-            if (m > best) {
-                best = m;
-            }
+        node->edges[j + 1] = tmp;
+    }
+    for (i = 0; i < (int)node->nedges; ++i) {
+        int m = qp_node_finish(node->edges[i].child);
+        if (m > best) {
+            best = m;
         }
     }
-    node->max_static = best;
+    node->max_static = (apr_uint16_t)best;
     return best;
 }
 
@@ -1077,8 +1152,8 @@ static void qp_walk_node(qp_walk *w, const qp_node *node, const char *s,
     last = (*end == '\0');
     w->seg[depth] = s;
     w->len[depth] = len;
-    if (node->statics) {
-        const qp_node *child = apr_hash_get(node->statics, s, (apr_ssize_t)len);
+    if (node->nfew || node->statics) {
+        const qp_node *child = qp_static_child(node, s, len);
         if (child) {
             if (last) {
                 if (child->end) {
@@ -1090,9 +1165,9 @@ static void qp_walk_node(qp_walk *w, const qp_node *node, const char *s,
             }
         }
     }
-    if (node->edges) {
-        for (i = 0; i < node->edges->nelts; ++i) {
-            const qp_edge *edge = &APR_ARRAY_IDX(node->edges, i, qp_edge);
+    {
+        for (i = 0; i < (int)node->nedges; ++i) {
+            const qp_edge *edge = &node->edges[i];
             if (!qp_edge_accepts(edge, s, len)) {
                 continue;
             }
@@ -1143,27 +1218,27 @@ const char *qp_resource_url(apr_pool_t *p, const qp_resource *res,
     if (!res->parts) {
         return res->link->url;
     }
-    for (i = 0; i < res->parts->nelts; ++i) {
-        const qp_url_part *part = &APR_ARRAY_IDX(res->parts, i, qp_url_part);
-        n += part->literal ? strlen(part->literal) : 3 * m->len[part->var];
+    for (i = 0; i < res->nparts; ++i) {
+        const qp_url_part *part = &res->parts[i];
+        n += part->var < 0 ? part->len : 3 * m->len[part->var];
     }
     o = out = apr_palloc(p, n + 1);
-    for (i = 0; i < res->parts->nelts; ++i) {
-        const qp_url_part *part = &APR_ARRAY_IDX(res->parts, i, qp_url_part);
+    for (i = 0; i < res->nparts; ++i) {
+        const qp_url_part *part = &res->parts[i];
+        const qp_seg *seg;
         apr_size_t k, len;
         const char *v;
         int keep_slash;
 
-        if (part->literal) {
-            len = strlen(part->literal);
-            memcpy(o, part->literal, len);
-            o += len;
+        if (part->var < 0) {
+            memcpy(o, res->link->url + part->offset, part->len);
+            o += part->len;
             continue;
         }
         v = m->value[part->var];
         len = m->len[part->var];
-        keep_slash = m->route->segs[m->route->var_seg[part->var]].kind == QP_SEG_PATH
-                     || m->route->segs[m->route->var_seg[part->var]].kind == QP_SEG_WILDCARD;
+        seg = &m->route->segs[m->route->var_seg[part->var]];
+        keep_slash = seg->kind == QP_SEG_PATH || seg->kind == QP_SEG_WILDCARD;
         for (k = 0; k < len; ++k) {
             unsigned char c = (unsigned char)v[k];
             if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'

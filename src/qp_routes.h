@@ -38,23 +38,26 @@ typedef enum {
 } qp_seg_kind;
 
 typedef struct qp_seg {
-    qp_seg_kind kind;
     const char *text;               /* static text (decoded), or NULL */
-    apr_size_t len;
     const char *name;               /* placeholder name, or NULL */
     apr_array_header_t *choices;    /* any(...): const char * */
+    apr_uint32_t len;               /* of text: a line is at most 8 KB */
+    qp_seg_kind kind;
 } qp_seg;
+
+/* A piece of a URL template: literal text of link->url, or a value. */
+typedef struct qp_url_part {
+    apr_uint32_t offset;            /* of the literal text in link->url */
+    apr_uint16_t len;               /* of the literal text */
+    apr_int16_t var;                /* the route's placeholder, or -1 */
+} qp_url_part;
 
 /* One resource of a route: a link whose URL may hold placeholders. */
 typedef struct qp_resource {
     qp_link *link;                  /* params; link->url is the template */
-    apr_array_header_t *parts;      /* qp_url_part; NULL when the URL is fixed */
+    qp_url_part *parts;             /* NULL when the URL is fixed */
+    int nparts;
 } qp_resource;
-
-typedef struct qp_url_part {
-    const char *literal;            /* text to copy, or NULL for a value */
-    int var;                        /* index of the route's placeholder */
-} qp_url_part;
 
 typedef struct qp_route {
     const char *pattern;            /* as written */
@@ -64,7 +67,7 @@ typedef struct qp_route {
     qp_seg *segs;
     int nstatic;                    /* static segments: the first rank key */
     int nvars;
-    int var_seg[QP_MAX_VARS];       /* the segment each placeholder is */
+    unsigned char var_seg[QP_MAX_VARS]; /* the segment each placeholder is */
     apr_array_header_t *resources;  /* qp_resource * */
     const char *condition;          /* the text of when "...", or NULL */
     void *condition_data;           /* for the caller (a compiled ap_expr) */

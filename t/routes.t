@@ -37,7 +37,7 @@ my @cases = (
     [ '/r/nothing/here'       => [], 'no route, no push' ],
 );
 
-plan tests => 2 * @cases + 6;
+plan tests => 2 * @cases + 9;
 
 for my $vhost (h2_transports()) {
     for my $case (@cases) {
@@ -46,6 +46,14 @@ for my $vhost (h2_transports()) {
         is_deeply(paths_of($res), $want, "$vhost $path: $what");
     }
 }
+
+# a virtual host adds its routes to the main server's
+is_deeply(paths_of(client_for('h2c')->get('/r/vhost-only')), ['/static/css/vhost.css'],
+          "a virtual host's own route applies in that virtual host");
+is_deeply(paths_of(client_for('h2tls')->get('/r/vhost-only')), [],
+          '... and not in another one');
+is_deeply(paths_of(client_for('h2c')->get('/r/user/42')), ['/static/js/app.js'],
+          "... which still has the main server's routes");
 
 # when "EXPR": evaluated per request; false means nothing from routes
 my $res = client_for('h2tls')->get('/r/shop');

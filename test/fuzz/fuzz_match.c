@@ -1,0 +1,139 @@
+/* libFuzzer target: the matcher. A fixed table, with every converter,
+ * static segments, tails, any(), overlapping routes and URL templates, is
+ * compiled once; the input is a request path (a "/" is put before it when
+ * missing; it ends at a NUL, as r->uri does). Whatever the path:
+ * - the route found is the one a plain walk over the ranking finds, with
+ *   the same values (qp_ref_match.h);
+ * - captured values lie inside the path;
+ * - every resource URL built from them passes qp_url_check, and its Link
+ *   header has no control characters. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_general.h>
+#include <apr_pools.h>
+#include <apr_strings.h>
+
+#include "qp_routes.h"
+#include "qp_ref_match.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char qp_fuzz_table[] =
+    "/ => /static/site.css, /static/app.js\n"
+    "/index.html => /static/site.css\n"
+    "/about => /static/about.css as=style critical\n"
+    "/blog/<slug> => /img/blog/<slug>.png, /static/site.css\n"
+    "/blog/new => /static/editor.js\n"
+    "/blog/<int:id> => /api/posts/<id>.json\n"
+    "/blog/<int:year>/<int:month>/<slug> => /img/<year>/<month>/<slug>.jpg\n"
+    "/blog/<int:year>/<any(jan,feb,mar):month>/<title> => "
+    "/img/<year>-<month>/<title>.webp media=\"(min-width: 600px)\"\n"
+    "/u/<uuid:id> => /api/users/<id>.json\n"
+    "/u/<uuid:id>/avatar => /img/avatars/<id>.webp nopush\n"
+    "/u/<name> => /users/<name>.css\n"
+    "/price/<float:amount> => /fmt/<amount>.js\n"
+    "/price/<int:amount> => /fmt/int-<amount>.js\n"
+    "/price/<any(0,1,1.5,free):amount> => /fmt/special-<amount>.js\n"
+    "/files/<path:p> => /raw/<p>, /raw/<p>.sig as=fetch\n"
+    "/files/special/<name> => /raw/special/<name>.txt\n"
+    "/files/* => /never.css\n"
+    "/static/* => /static/site.css\n"
+    "/static/<path:f> => /s/<f>?v=<f>\n"
+    "/<a>/x/y => /xy/<a>.css\n"
+    "/p/<b>/<c> => /pbc/<b>/<c>.css\n"
+    "/shop/<any(books,music, films):cat>/<int:id> => "
+    "/img/<cat>/<id>.png?size=<id>\n"
+    "/shop/<any(books,games):cat>/<slug> => /shop/<cat>/<slug>.css\n"
+    "/shop/<cat>/<float:v> => /shop/<cat>/v<v>.js\n"
+    "/search/<q> => /search.json?q=<q>&again=<q>\n"
+    "/a/<x>/b/<y>/c/<path:rest> => /deep/<x>/<y>/<rest>\n"
+    "/a/<x>/b/* => /deep/<x>.css\n"
+    "/<lang>/docs/<path:page> => /docs/<lang>/<page>.html\n"
+    "/<lang>/<int:n> => /n/<lang>/<n>.json\n"
+    "/<lang>/<float:n> => /f/<lang>/<n>.json\n"
+    "/<lang>/<uuid:n> => /u/<lang>/<n>.json\n"
+    "/caf%C3%A9/<x> => /c/<x>.css\n"
+    "/sp%20ace/<int:n> => /sp/<n>.css\n"
+    "/d/<int:a>/<float:b>/<uuid:c>/<any(x,y):d>/<e>/<path:f> => "
+    "/all/<a>/<b>/<c>/<d>/<e>/<f>\n"
+    "/t/<int:n>/* => /t/<n>.css\n"
+    "/t/<int:n>/<path:rest> => /t/<n>/<rest>.js\n"
+    "/t/<s>/* => /t/s-<s>.css\n"
+    "/when/<w> => /w/<w>.js when \"%{HTTPS} == 'on'\"\n"
+    "/<a>/<b>/<c>/<d>/<e> => /five/<a><b><c><d><e>.css\n"
+    "/<path:anything> => /fallback/<anything>\n"
+    "/* => /fallback.css\n";
+
+static apr_pool_t *root;
+static qp_routes *table;
+
+static void setup(void)
+{
+    apr_array_header_t *routes;
+    const char *err;
+
+    apr_initialize();
+    apr_pool_create(&root, NULL);
+    routes = apr_array_make(root, 64, sizeof(qp_route *));
+    err = qp_routes_parse_text(routes, root, qp_fuzz_table,
+                               sizeof(qp_fuzz_table) - 1, "fuzz-table");
+    if (!err) {
+        err = qp_routes_compile(&table, root, routes);
+    }
+    if (err) {
+        /* a mistake in the table above, not a finding */
+        fprintf(stderr, "fuzz_match: the fixed table is refused: %s\n", err);
+        exit(2);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    apr_pool_t *p;
+    const char *path, *end, *h;
+    qp_match m, want;
+    const qp_route *got;
+    int i;
+
+    if (!root) {
+        setup();
+    }
+    apr_pool_create(&p, root);
+    path = apr_pstrmemdup(p, (const char *)data, size);     /* up to a NUL */
+    if (path[0] != '/') {
+        path = apr_pstrcat(p, "/", path, NULL);
+    }
+    end = path + strlen(path);
+
+    got = qp_routes_match(table, path, &m);
+    if (!ref_same_match(got, &m, ref_match(table, path, &want), &want)) {
+        abort();
+    }
+    if (got) {
+        for (i = 0; i < got->nvars; ++i) {
+            if (m.value[i] < path || m.value[i] > end
+                || m.len[i] > (size_t)(end - m.value[i])) {
+                abort();
+            }
+        }
+        for (i = 0; i < got->resources->nelts; ++i) {
+            const qp_resource *res = APR_ARRAY_IDX(got->resources, i,
+                                                   const qp_resource *);
+            const char *url = qp_resource_url(p, res, &m);
+
+            if (qp_url_check(p, url) != NULL) {
+                abort();
+            }
+            for (h = qp_resource_header(p, res, &m); *h; ++h) {
+                if ((unsigned char)*h < 0x20 || *h == 0x7f) {
+                    abort();
+                }
+            }
+        }
+    }
+    apr_pool_destroy(p);
+    return 0;
+}
