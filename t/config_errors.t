@@ -51,31 +51,10 @@ my @bad = (
 plan tests => 2 * @bad + 3;
 
 my $dir = tempdir(CLEANUP => 1);
-my $httpd = Apache::Test::vars('httpd');
-my $mpm = Apache::Test::config()->find_apache_module('mod_mpm_event.so');
-my $http2 = Apache::Test::config()->find_apache_module('mod_http2.so');
-
 sub check_config {
     my ($line, $with_http2) = @_;
-    my $load_http2 = $with_http2 ? qq{LoadModule http2_module "$http2"} : '';
-    my $conf = "$dir/httpd.conf";
-    open my $fh, '>', $conf or die "$conf: $!";
-    print $fh <<"CONF";
-ServerRoot "$dir"
-ServerName localhost
-PidFile $dir/httpd.pid
-ErrorLog $dir/error_log
-Listen 127.0.0.1:1
-LoadModule mpm_event_module "$mpm"
-LoadModule quartpush_module "${\ module_so() }"
-$load_http2
-<Location "/">
-    $line
-</Location>
-CONF
-    close $fh;
-    my $out = `"$httpd" -t -f "$conf" 2>&1`;
-    return ($? >> 8, $out);
+    return httpd_config_test($dir, qq{<Location "/">\n    $line\n</Location>},
+                             http2 => $with_http2);
 }
 
 my ($rc, $out) = check_config('QuartPushResource /static/css/site.css as=style critical', 1);

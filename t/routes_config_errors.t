@@ -10,15 +10,10 @@ use lib 't/lib';
 use QuartPushTest;
 
 my $dir = tempdir(CLEANUP => 1);
-my $httpd = Apache::Test::vars('httpd');
-my $mpm = Apache::Test::config()->find_apache_module('mod_mpm_event.so');
-my $http2 = Apache::Test::config()->find_apache_module('mod_http2.so');
-
-# run httpd -t on a configuration whose routes are $block (lines of a
+# httpd -t on a configuration whose routes are $block (lines of a
 # <QuartPushRoutes> block) and, optionally, a route file with $file
 sub check_config {
     my (%o) = @_;
-    my $conf = "$dir/httpd.conf";
     if (defined $o{file}) {
         open my $fh, '>', "$dir/push.routes" or die $!;
         binmode $fh;
@@ -28,22 +23,8 @@ sub check_config {
     my $routes = defined $o{block} ? "<QuartPushRoutes>\n$o{block}\n</QuartPushRoutes>" : '';
     my $include = defined $o{file} ? 'QuartPushRoutes push.routes' : '';
     $include = "QuartPushRoutes $o{path}" if $o{path};
-    open my $fh, '>', $conf or die "$conf: $!";
-    print $fh <<"CONF";
-ServerRoot "$dir"
-ServerName localhost
-PidFile $dir/httpd.pid
-ErrorLog $dir/error_log
-Listen 127.0.0.1:1
-LoadModule mpm_event_module "$mpm"
-LoadModule http2_module "$http2"
-LoadModule quartpush_module "${\ module_so() }"
-$routes
-$include
-CONF
-    close $fh;
-    my $out = `"$httpd" -t -f "$conf" @{[ $o{define} ? "-D $o{define}" : '' ]} 2>&1`;
-    return ($? >> 8, $out);
+    return httpd_config_test($dir, "$routes\n$include", http2 => 1,
+                             define => $o{define});
 }
 
 my @block = (

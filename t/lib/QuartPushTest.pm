@@ -11,7 +11,7 @@ use Apache::TestConfig ();
 use Apache::QuartPush::TestClient;
 
 our @EXPORT = qw(client_for h2_transports paths_of quartpush_log_for
-                 module_so COPIED_HEADERS);
+                 module_so httpd_config_test COPIED_HEADERS);
 
 # The request headers mod_http2 copies into a pushed request, the same set
 # as Quart's SERVER_PUSH_HEADERS_TO_COPY.
@@ -58,6 +58,36 @@ sub quartpush_log_for {
 }
 
 sub catfile { join '/', @_ }
+
+# Runs "httpd -t" on a minimal configuration that loads the module under
+# test and then holds $body (lines 1 to 8 are fixed, so $body starts on
+# line 9). Options: http2 => 1 loads mod_http2 too (on line 8 either way),
+# define => NAME adds -D NAME. Returns the exit code and what httpd said.
+sub httpd_config_test {
+    my ($dir, $body, %o) = @_;
+    my $cfg = Apache::Test::config();
+    my $mpm = $cfg->find_apache_module('mod_mpm_event.so');
+    my $http2 = $o{http2} ? 'LoadModule http2_module "'
+                            . $cfg->find_apache_module('mod_http2.so') . '"' : '';
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die "$conf: $!";
+    print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName localhost
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+Listen 127.0.0.1:1
+LoadModule mpm_event_module "$mpm"
+LoadModule quartpush_module "${\ module_so() }"
+$http2
+$body
+CONF
+    close $fh;
+    my $httpd = Apache::Test::vars('httpd');
+    my $define = $o{define} ? "-D $o{define}" : '';
+    my $out = `"$httpd" -t -f "$conf" $define 2>&1`;
+    return ($? >> 8, $out);
+}
 
 # The module under test, as t/TEST.PL loads it.
 sub module_so {
