@@ -20,6 +20,7 @@
 #include <http_request.h>
 #include <mod_http2.h>
 
+#include "mod_quartpush.h"
 #include "qp_link.h"
 #include "qp_routes.h"
 
@@ -639,6 +640,94 @@ static int qp_fixups(request_rec *r)
     return DECLINED;
 }
 
+/* ------------------------------------------------------------------------
+ * the API for other modules (mod_quartpush.h)
+ */
+
+/* Why r cannot push now, whatever the URL, or NULL. */
+static const char *qp_push_impossible(request_rec *r)
+{
+    const qp_dir_conf *dc = ap_get_module_config(r->per_dir_config,
+                                                 &quartpush_module);
+
+    if (r->main) {
+        return "a subrequest's response is not the client's";
+    }
+    if (r->method_number != M_GET || r->header_only) {
+        return "not a GET request";
+    }
+    if (dc->enabled == 0) {
+        return "QuartPush off";
+    }
+    if (apr_table_get(r->subprocess_env, QP_ENV_OFF)) {
+        return "no-quartpush is set";
+    }
+    if (!qp_client_accepts_push(r)) {
+        return "the client does not accept push, or this is not HTTP/2";
+    }
+    if (qp_is_pushed_request(r)) {
+        return "it is itself a pushed request";
+    }
+    return NULL;
+}
+
+static int quartpush_can_push(request_rec *r)
+{
+    return r && !r->sent_bodyct && !r->expecting_100 && !qp_push_impossible(r);
+}
+
+static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
+                                                const char *params)
+{
+    const qp_dir_conf *dc;
+    qp_response_state *st;
+    apr_table_t *hints = NULL;
+    const char *err;
+    qp_link *link;
+    int limit, over = 0;
+
+    if (!r || !url) {
+        return APR_EINVAL;
+    }
+    if ((err = qp_link_make_str(&link, r->pool, url, params)) != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "quartpush_make_push_promise: %s", err);
+        return APR_EINVAL;
+    }
+    if (r->sent_bodyct) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "quartpush_make_push_promise(%s): the response headers "
+                      "were sent already, too late to promise a push",
+                      link->url);
+        return APR_EGENERAL;
+    }
+    if ((err = qp_push_impossible(r)) != NULL || r->expecting_100) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "quartpush_make_push_promise(%s) ignored: %s", link->url,
+                      err ? err : "the client waits for 100-continue");
+        return APR_ENOTIMPL;
+    }
+    st = qp_state_get(r, 1);
+    if (qp_was_announced(st, link->url)) {
+        return APR_SUCCESS;     /* promised already: the promise stands */
+    }
+    dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
+    limit = QP_CONF_GET(dc, limit, QP_DEFAULT_LIMIT);
+    qp_announce(r, st, &hints, limit, &over, link->url, link->header,
+                link->nopush);
+    if (!hints) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "quartpush_make_push_promise(%s) ignored: QuartPushLimit "
+                      "%d reached", link->url, limit);
+        return APR_ENOTIMPL;
+    }
+    qp_send_early_hints(r, hints);
+    if (st->pushed) {
+        apr_table_setn(r->notes, QP_NOTE, st->pushed);
+    }
+    return APR_SUCCESS;
+}
+
 static void qp_retrieve_optional_fns(void)
 {
     qp_h2_var_lookup = APR_RETRIEVE_OPTIONAL_FN(http2_var_lookup);
@@ -759,6 +848,9 @@ static void qp_register_hooks(apr_pool_t *p)
     ap_hook_check_config(qp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* apachectl -t -D DUMP_QUARTPUSH prints the compiled routes */
     ap_hook_test_config(qp_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* other modules' handlers push through these (mod_quartpush.h) */
+    APR_REGISTER_OPTIONAL_FN(quartpush_make_push_promise);
+    APR_REGISTER_OPTIONAL_FN(quartpush_can_push);
     /* mod_http2's variables tell whether this stream may push */
     ap_hook_optional_fn_retrieve(qp_retrieve_optional_fns, NULL, NULL,
                                  APR_HOOK_MIDDLE);
