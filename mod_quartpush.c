@@ -188,14 +188,13 @@ static void *qp_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
 }
 
 /* The "when" conditions are httpd expressions: compiled here, once. */
-static const char *qp_routes_add(cmd_parms *cmd, const apr_array_header_t *routes,
-                                 int from)
+static const char *qp_routes_add(cmd_parms *cmd, const apr_array_header_t *routes)
 {
     qp_srv_conf *sc = ap_get_module_config(cmd->server->module_config,
                                            &quartpush_module);
     int i;
 
-    for (i = from; i < routes->nelts; ++i) {
+    for (i = 0; i < routes->nelts; ++i) {
         qp_route *route = APR_ARRAY_IDX(routes, i, qp_route *);
         if (route->condition) {
             const char *err = NULL;
@@ -259,7 +258,7 @@ static const char *qp_cmd_routes_file(cmd_parms *cmd, void *dconf,
     text[len] = '\0';
     err = qp_routes_parse_text(routes, cmd->pool, text, len, arg);
     if (!err) {
-        err = qp_routes_add(cmd, routes, 0);
+        err = qp_routes_add(cmd, routes);
     }
     return err ? apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL) : NULL;
 }
@@ -314,7 +313,7 @@ static const char *qp_cmd_routes_block(cmd_parms *cmd, void *dconf,
             APR_ARRAY_PUSH(routes, qp_route *) = route;
         }
     }
-    return qp_routes_add(cmd, routes, 0);
+    return qp_routes_add(cmd, routes);
 }
 
 static const command_rec qp_cmds[] = {
