@@ -371,18 +371,47 @@ static int qp_is_pushed_request(request_rec *r)
     return v && *v;
 }
 
-/* Why this response gets no announcements whatever the client, or NULL.
- * Pushes go out before the handler runs, so the final status is not known
- * yet: the cases where it predictably is 304 or an error are skipped. */
-static const char *qp_response_skip_reason(request_rec *r)
+/* Why this request may not push, whoever asks (the fixups hook or the
+ * API), or NULL. */
+static const char *qp_request_cannot_push(request_rec *r)
 {
-    const request_rec *prev;
-
     if (r->method_number != M_GET || r->header_only) {
         return "not a GET request";
     }
     if (apr_table_get(r->subprocess_env, QP_ENV_OFF)) {
         return "no-quartpush is set";
+    }
+    return NULL;
+}
+
+/* Why this stream may not push now, or NULL: what the client and
+ * mod_http2 allow. */
+static const char *qp_stream_cannot_push(request_rec *r)
+{
+    if (!qp_client_accepts_push(r)) {
+        return "the client does not accept push, or this is not HTTP/2";
+    }
+    if (qp_is_pushed_request(r)) {
+        return "it is itself a pushed request";
+    }
+    if (r->expecting_100) {
+        /* a 1xx now would be taken for the 100 the client waits for */
+        return "the client waits for 100-continue";
+    }
+    return NULL;
+}
+
+/* Why the declared resources should not go out for this response, or
+ * NULL. They go out before the handler runs, so the final status is not
+ * known yet: the cases where it predictably is 304 or an error are skipped.
+ * (A handler's own API calls know better, and are not held to this.) */
+static const char *qp_response_skip_reason(request_rec *r)
+{
+    const request_rec *prev;
+    const char *reason;
+
+    if ((reason = qp_request_cannot_push(r)) != NULL) {
+        return reason;
     }
     if (apr_table_get(r->headers_in, "If-None-Match")
         || apr_table_get(r->headers_in, "If-Modified-Since")) {
@@ -494,10 +523,8 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
         const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
                                                const qp_resource *);
         const char *url = qp_resource_url(r->pool, res, m);
-        const char *header = res->parts ?
-            apr_pstrcat(r->pool, "<", url, ">", res->link->suffix, NULL) :
-            res->link->header;
-        qp_announce(r, st, &hints, limit, &over, url, header,
+        qp_announce(r, st, &hints, limit, &over, url,
+                    qp_resource_header_for_url(r->pool, res, url),
                     res->link->nopush);
     }
     if (over) {
@@ -619,20 +646,9 @@ static int qp_fixups(request_rec *r)
     if (QP_CONF_GET(dc, link_header, 0) && dc->links) {
         qp_add_final_links(r, dc);
     }
-    if (!qp_client_accepts_push(r)) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "no push for %s: the client does not accept push",
-                      ap_escape_logitem(r->pool, r->uri));
-        return DECLINED;
-    }
-    if (qp_is_pushed_request(r)) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "no push for %s: it is itself a pushed request",
-                      ap_escape_logitem(r->pool, r->uri));
-        return DECLINED;
-    }
-    if (r->expecting_100) {
-        /* a 1xx now would be taken for the 100 the client waits for */
+    if ((reason = qp_stream_cannot_push(r)) != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "no push for %s: %s",
+                      ap_escape_logitem(r->pool, r->uri), reason);
         return DECLINED;
     }
     qp_push_links(r, dc, qp_route_for(r, sc, &m));
@@ -648,31 +664,23 @@ static const char *qp_push_impossible(request_rec *r)
 {
     const qp_dir_conf *dc = ap_get_module_config(r->per_dir_config,
                                                  &quartpush_module);
+    const char *reason;
 
     if (r->main) {
         return "a subrequest's response is not the client's";
     }
-    if (r->method_number != M_GET || r->header_only) {
-        return "not a GET request";
-    }
     if (dc->enabled == 0) {
         return "QuartPush off";
     }
-    if (apr_table_get(r->subprocess_env, QP_ENV_OFF)) {
-        return "no-quartpush is set";
+    if ((reason = qp_request_cannot_push(r)) != NULL) {
+        return reason;
     }
-    if (!qp_client_accepts_push(r)) {
-        return "the client does not accept push, or this is not HTTP/2";
-    }
-    if (qp_is_pushed_request(r)) {
-        return "it is itself a pushed request";
-    }
-    return NULL;
+    return qp_stream_cannot_push(r);
 }
 
 static int quartpush_can_push(request_rec *r)
 {
-    return r && !r->sent_bodyct && !r->expecting_100 && !qp_push_impossible(r);
+    return r && !r->sent_bodyct && !qp_push_impossible(r);
 }
 
 static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
@@ -700,10 +708,10 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
                       link->url);
         return APR_EGENERAL;
     }
-    if ((err = qp_push_impossible(r)) != NULL || r->expecting_100) {
+    if ((err = qp_push_impossible(r)) != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "quartpush_make_push_promise(%s) ignored: %s", link->url,
-                      err ? err : "the client waits for 100-continue");
+                      err);
         return APR_ENOTIMPL;
     }
     st = qp_state_get(r, 1);

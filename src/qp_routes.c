@@ -1256,12 +1256,17 @@ const char *qp_resource_url(apr_pool_t *p, const qp_resource *res,
     return out;
 }
 
-const char *qp_resource_header(apr_pool_t *p, const qp_resource *res,
-                               const qp_match *m)
+const char *qp_resource_header_for_url(apr_pool_t *p, const qp_resource *res,
+                                       const char *url)
 {
     if (!res->parts) {
         return res->link->header;
     }
-    return apr_pstrcat(p, "<", qp_resource_url(p, res, m), ">",
-                       res->link->suffix, NULL);
+    return apr_pstrcat(p, "<", url, ">", res->link->suffix, NULL);
+}
+
+const char *qp_resource_header(apr_pool_t *p, const qp_resource *res,
+                               const qp_match *m)
+{
+    return qp_resource_header_for_url(p, res, qp_resource_url(p, res, m));
 }

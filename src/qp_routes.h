@@ -118,6 +118,10 @@ const char *qp_resource_url(apr_pool_t *p, const qp_resource *res,
 const char *qp_resource_header(apr_pool_t *p, const qp_resource *res,
                                const qp_match *m);
 
+/* The same, when the caller has the URL from qp_resource_url already. */
+const char *qp_resource_header_for_url(apr_pool_t *p, const qp_resource *res,
+                                       const char *url);
+
 /* "int", "path", ... for dumps. */
 const char *qp_seg_kind_name(qp_seg_kind kind);
 
