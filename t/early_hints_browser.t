@@ -10,7 +10,7 @@
 # Chromium trusts the test certificate by its public key
 # (--ignore-certificate-errors-spki-list): with --ignore-certificate-errors
 # it would not use Early Hints at all. It talks to the server through
-# bench/qp_delayproxy (10 ms each way): see delay_proxy in
+# bench/qp_delayproxy (20 ms each way): see delay_proxy in
 # t/lib/QuartPushTest/Browser.pm for why a loopback without delay is flaky.
 use strict;
 use warnings FATAL => 'all';
@@ -29,7 +29,7 @@ plan tests => 8 + 6;
 
 my $cfg = Apache::Test::config();
 my $port = $cfg->{vhosts}{h2hints}{port} or die "no h2hints virtual host\n";
-my $proxy = delay_proxy($port, 10);
+my $proxy = delay_proxy($port, 20);
 my $spki = spki_hash(test_certificate());
 my $log = Apache::Test::vars('t_logs') . '/browser_log';
 
