@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include <apr_atomic.h>
 #include <apr_lib.h>
 #include <apr_optional.h>
+#include <apr_shm.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
 
@@ -20,8 +22,11 @@
 #include <http_request.h>
 #include <mod_http2.h>
 
+#include <mod_status.h>
+
 #include "mod_quartpush.h"
 #include "qp_digest.h"
+#include "qp_json.h"
 #include "qp_link.h"
 #include "qp_routes.h"
 
@@ -88,6 +93,9 @@ typedef struct {
     qp_digest *digest;              /* QuartPushCookie: what the client has */
     const qp_cookie_conf *cookie;   /* ... and the cookie it goes back in */
     const char *skipped;            /* URLs skipped as already sent */
+    const qp_route *route;          /* the route matched, for the log */
+    int route_false;                /* ... whose when condition is false */
+    int over;                       /* links left out by QuartPushLimit */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
 } qp_response_state;
@@ -98,6 +106,48 @@ typedef enum {
     QP_SEND_PUSH,       /* one 103; mod_http2 promises its preload links */
     QP_SEND_HINTS       /* one 103 the client reads as Early Hints only */
 } qp_send_e;
+
+/* Why links were not announced: for the whole request (the first ones),
+ * or for one resource (limit, cookie). Counted in shared memory, named in
+ * the status page and the debug log. */
+typedef enum {
+    QP_SKIP_METHOD = 0,         /* not a GET */
+    QP_SKIP_OFF,                /* QuartPush off, no-quartpush */
+    QP_SKIP_CONDITIONAL,        /* If-None-Match, If-Modified-Since */
+    QP_SKIP_ERROR,              /* the response will be an error */
+    QP_SKIP_HTTP1,              /* HTTP/1.x without QuartPushEarlyHints h1 */
+    QP_SKIP_CLIENT,             /* refuses push, and no hints can reach it */
+    QP_SKIP_PUSHED,             /* a pushed request */
+    QP_SKIP_LIMIT,              /* per resource: QuartPushLimit */
+    QP_SKIP_COOKIE,             /* per resource: in the client's digest */
+    QP_SKIP_COUNT,
+    QP_SKIP_NONE = QP_SKIP_COUNT
+} qp_skip_e;
+
+static const char *const qp_skip_keys[QP_SKIP_COUNT] = {
+    "not_get", "off", "conditional", "error", "http1",
+    "client_refuses_push", "pushed_request", "limit", "cookie"
+};
+
+/* Counters since the server started, shared by all children (apr_shm,
+ * kept across graceful restarts). */
+typedef struct {
+    apr_time_t started;
+    volatile apr_uint64_t requests;     /* evaluated in a scope with rules */
+    volatile apr_uint64_t matched;      /* ... whose route applied */
+    volatile apr_uint64_t responses;    /* 103s sent */
+    volatile apr_uint64_t pushes;       /* links pushed (fixups and API) */
+    volatile apr_uint64_t hints;        /* links sent as hints only */
+    volatile apr_uint64_t api_calls;    /* quartpush_make_push_promise */
+    volatile apr_uint64_t skipped[QP_SKIP_COUNT];
+} qp_counters;
+
+static qp_counters *qp_ctr;             /* NULL without shared memory */
+
+#define QP_COUNT(field) \
+    do { if (qp_ctr) apr_atomic_inc64(&qp_ctr->field); } while (0)
+#define QP_COUNT_N(field, n) \
+    do { if (qp_ctr && (n)) apr_atomic_add64(&qp_ctr->field, (n)); } while (0)
 
 static APR_OPTIONAL_FN_TYPE(http2_var_lookup) *qp_h2_var_lookup;
 
@@ -540,13 +590,15 @@ static int qp_is_pushed_request(request_rec *r)
 }
 
 /* Why this request may not push, whoever asks (the fixups hook or the
- * API), or NULL. */
-static const char *qp_request_cannot_push(request_rec *r)
+ * API), or NULL; *code the counter. */
+static const char *qp_request_cannot_push(request_rec *r, qp_skip_e *code)
 {
     if (r->method_number != M_GET || r->header_only) {
+        *code = QP_SKIP_METHOD;
         return "not a GET request";
     }
     if (apr_table_get(r->subprocess_env, QP_ENV_OFF)) {
+        *code = QP_SKIP_OFF;
         return "no-quartpush is set";
     }
     return NULL;
@@ -572,13 +624,15 @@ static const char *qp_stream_cannot_push(request_rec *r)
 /* How the declared links reach this client: pushed when it accepts push,
  * otherwise as Early Hints where QuartPushEarlyHints allows them and the
  * 103 reaches the client (over HTTP/2, mod_http2 forwards it only with
- * H2EarlyHints on, and a 103 it drops is pure cost). *reason says why
- * nothing goes out. */
+ * H2EarlyHints on, and a 103 it drops is pure cost). *reason and *code say
+ * why nothing goes out. */
 static qp_send_e qp_delivery(request_rec *r, const qp_dir_conf *dc,
-                             const qp_srv_conf *sc, const char **reason)
+                             const qp_srv_conf *sc, const char **reason,
+                             qp_skip_e *code)
 {
     int hints = QP_CONF_GET(dc, early_hints, QP_HINTS_ON);
 
+    *code = QP_SKIP_CLIENT;
     if (r->expecting_100) {
         /* a 1xx now would be taken for the 100 the client waits for */
         *reason = "the client waits for 100-continue";
@@ -590,6 +644,7 @@ static qp_send_e qp_delivery(request_rec *r, const qp_dir_conf *dc,
             return QP_SEND_NONE;
         }
         if (qp_is_pushed_request(r)) {
+            *code = QP_SKIP_PUSHED;
             *reason = "it is itself a pushed request";
             return QP_SEND_NONE;
         }
@@ -611,6 +666,7 @@ static qp_send_e qp_delivery(request_rec *r, const qp_dir_conf *dc,
     if (hints == QP_HINTS_H1 && r->proto_num >= HTTP_VERSION(1, 1)) {
         return QP_SEND_HINTS;
     }
+    *code = QP_SKIP_HTTP1;
     *reason = "HTTP/1.x, and QuartPushEarlyHints is not h1";
     return QP_SEND_NONE;
 }
@@ -619,18 +675,20 @@ static qp_send_e qp_delivery(request_rec *r, const qp_dir_conf *dc,
  * NULL. They go out before the handler runs, so the final status is not
  * known yet: the cases where it predictably is 304 or an error are skipped.
  * (A handler's own API calls know better, and are not held to this.) */
-static const char *qp_response_skip_reason(request_rec *r)
+static const char *qp_response_skip_reason(request_rec *r, qp_skip_e *code)
 {
     const request_rec *prev;
     const char *reason;
 
-    if ((reason = qp_request_cannot_push(r)) != NULL) {
+    if ((reason = qp_request_cannot_push(r, code)) != NULL) {
         return reason;
     }
+    *code = QP_SKIP_CONDITIONAL;
     if (apr_table_get(r->headers_in, "If-None-Match")
         || apr_table_get(r->headers_in, "If-Modified-Since")) {
         return "conditional request (the client revalidates its cache)";
     }
+    *code = QP_SKIP_ERROR;
     if (r->status >= 400) {
         return "error response";
     }
@@ -642,6 +700,7 @@ static const char *qp_response_skip_reason(request_rec *r)
     if (r->finfo.filetype == APR_NOFILE && !r->handler) {
         return "no file and no handler (the response will be 404)";
     }
+    *code = QP_SKIP_NONE;
     return NULL;
 }
 
@@ -779,6 +838,7 @@ static void qp_announce(request_rec *r, qp_response_state *st,
     if (digested && qp_digest_contains(st->digest, url)) {
         st->skipped = st->skipped ?
             apr_pstrcat(r->pool, st->skipped, " ", url, NULL) : url;
+        QP_COUNT(skipped[QP_SKIP_COOKIE]);
         return;
     }
     if (!st->announced) {
@@ -786,6 +846,7 @@ static void qp_announce(request_rec *r, qp_response_state *st,
     }
     if (st->announced->nelts >= limit) {
         ++*over;
+        QP_COUNT(skipped[QP_SKIP_LIMIT]);
         return;
     }
     if (!*hints) {
@@ -799,10 +860,12 @@ static void qp_announce(request_rec *r, qp_response_state *st,
     if (how == QP_SEND_PUSH && !link->nopush) {
         st->pushed = st->pushed ?
             apr_pstrcat(r->pool, st->pushed, " ", url, NULL) : url;
+        QP_COUNT(pushes);
     }
     else {
         st->hinted = st->hinted ?
             apr_pstrcat(r->pool, st->hinted, " ", url, NULL) : url;
+        QP_COUNT(hints);
     }
 }
 
@@ -830,23 +893,10 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
                     qp_resource_header_for_url(r->pool, res, url),
                     res->link, how);
     }
-    if (over) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "QuartPushLimit %d reached: %d more resource(s) not "
-                      "announced", limit, over);
-    }
-    if (st->skipped) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "QuartPushCookie: the client has %s already",
-                      st->skipped);
-    }
+    st->over += over;
     if (hints) {
         qp_send_early_hints(r, hints);
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "103 for %s: pushed %s; hints only %s",
-                      ap_escape_logitem(r->pool, r->uri),
-                      st->pushed ? st->pushed : "-",
-                      st->hinted ? st->hinted : "-");
+        QP_COUNT(responses);
     }
     if (st->pushed) {
         apr_table_setn(r->notes, QP_NOTE, st->pushed);
@@ -862,8 +912,8 @@ static const qp_match *qp_route_for(request_rec *r, const qp_srv_conf *sc,
                                     qp_match *m)
 {
     const qp_route *route;
-    const qp_response_state *st = qp_state_get(r, 0);
-    const char *uri = st && st->route_uri ? st->route_uri : r->uri;
+    qp_response_state *st = qp_state_get(r, 1);
+    const char *uri = st->route_uri ? st->route_uri : r->uri;
     const char *err = NULL;
 
     if (!sc->table || !(route = qp_routes_match(sc->table, uri, m))) {
@@ -877,16 +927,13 @@ static const qp_match *qp_route_for(request_rec *r, const qp_srv_conf *sc,
                           "failed: %s", route->pattern, route->origin, err);
         }
         if (ok <= 0) {
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                          "route '%s' (%s) matched %s, its when condition is "
-                          "false", route->pattern, route->origin,
-                          ap_escape_logitem(r->pool, uri));
+            st->route = route;
+            st->route_false = 1;
             return NULL;
         }
     }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "route '%s' (%s) matched %s",
-                  route->pattern, route->origin,
-                  ap_escape_logitem(r->pool, uri));
+    st->route = route;
+    QP_COUNT(matched);
     return m;
 }
 
@@ -926,12 +973,43 @@ static int qp_header_parser(request_rec *r)
     return DECLINED;
 }
 
+/* One line per request at LogLevel quartpush:debug: the route, what was
+ * pushed and hinted, and why anything was left out. */
+static void qp_log_request(request_rec *r, const qp_response_state *st,
+                           const char *skipped_reason)
+{
+    const char *route = "no route";
+    const char *uri = st && st->route_uri ? st->route_uri : r->uri;
+
+    if (!APLOGrdebug(r)) {
+        return;
+    }
+    if (st && st->route) {
+        route = apr_psprintf(r->pool, "route '%s' (%s)%s", st->route->pattern,
+                             st->route->origin, st->route_false ?
+                             ", its when condition is false" : "");
+    }
+    if (skipped_reason) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: nothing "
+                      "announced: %s", r->method,
+                      ap_escape_logitem(r->pool, uri), skipped_reason);
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "%s %s: %s; pushed: %s; hinted: %s; skipped: %d over "
+                  "QuartPushLimit, the client has (QuartPushCookie): %s",
+                  r->method, ap_escape_logitem(r->pool, uri), route,
+                  st->pushed ? st->pushed : "-", st->hinted ? st->hinted : "-",
+                  st->over, st->skipped ? st->skipped : "-");
+}
+
 static int qp_fixups(request_rec *r)
 {
     const qp_dir_conf *dc;
     const qp_srv_conf *sc;
-    const qp_response_state *st;
+    qp_response_state *st;
     const char *reason;
+    qp_skip_e code;
     qp_send_e how;
     qp_match m;
 
@@ -947,25 +1025,28 @@ static int qp_fixups(request_rec *r)
     dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
          ap_get_module_config(r->per_dir_config, &quartpush_module);
     sc = ap_get_module_config(r->server->module_config, &quartpush_module);
-    if (dc->enabled == 0
-        || ((!dc->links || dc->links->nelts == 0) && !sc->table)) {
+    if ((!dc->links || dc->links->nelts == 0) && !sc->table) {
         return DECLINED;
     }
-    if ((reason = qp_response_skip_reason(r)) != NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "no push for %s: %s",
-                      ap_escape_logitem(r->pool, r->uri), reason);
-        return DECLINED;
+    if (!r->prev) {
+        QP_COUNT(requests);
     }
-    if (QP_CONF_GET(dc, link_header, 0) && dc->links) {
-        qp_add_final_links(r, dc);
+    if (dc->enabled == 0) {
+        reason = "QuartPush off", code = QP_SKIP_OFF;
     }
-    if ((how = qp_delivery(r, dc, sc, &reason)) == QP_SEND_NONE) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "no push for %s: %s",
-                      ap_escape_logitem(r->pool, r->uri), reason);
-        return DECLINED;
+    else if ((reason = qp_response_skip_reason(r, &code)) == NULL) {
+        if (QP_CONF_GET(dc, link_header, 0) && dc->links) {
+            qp_add_final_links(r, dc);
+        }
+        how = qp_delivery(r, dc, sc, &reason, &code);
+        if (how != QP_SEND_NONE) {
+            qp_push_links(r, dc, qp_route_for(r, sc, &m), how);
+            qp_log_request(r, qp_state_get(r, 0), NULL);
+            return DECLINED;
+        }
     }
-    qp_push_links(r, dc, qp_route_for(r, sc, &m), how);
+    QP_COUNT(skipped[code]);
+    qp_log_request(r, st, reason);
     return DECLINED;
 }
 
@@ -979,6 +1060,7 @@ static const char *qp_push_impossible(request_rec *r)
     const qp_dir_conf *dc = ap_get_module_config(r->per_dir_config,
                                                  &quartpush_module);
     const char *reason;
+    qp_skip_e code;
 
     if (r->main) {
         return "a subrequest's response is not the client's";
@@ -986,7 +1068,7 @@ static const char *qp_push_impossible(request_rec *r)
     if (dc->enabled == 0) {
         return "QuartPush off";
     }
-    if ((reason = qp_request_cannot_push(r)) != NULL) {
+    if ((reason = qp_request_cannot_push(r, &code)) != NULL) {
         return reason;
     }
     return qp_stream_cannot_push(r);
@@ -1010,6 +1092,7 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
     if (!r || !url) {
         return APR_EINVAL;
     }
+    QP_COUNT(api_calls);
     if ((err = qp_link_make_str(&link, r->pool, url, params)) != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "quartpush_make_push_promise: %s", err);
@@ -1045,6 +1128,7 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
         return APR_ENOTIMPL;
     }
     qp_send_early_hints(r, hints);
+    QP_COUNT(responses);
     if (st->pushed) {
         apr_table_setn(r->notes, QP_NOTE, st->pushed);
     }
@@ -1258,6 +1342,264 @@ static void qp_test_config(apr_pool_t *pconf, server_rec *s)
     }
 }
 
+/* ------------------------------------------------------------------------
+ * observability: counters in shared memory, the quartpush-status handler,
+ * a section in mod_status
+ */
+
+#define QP_SHM_KEY        "mod_quartpush_counters"
+#define QP_STATUS_ROUTES  1000      /* routes shown at most */
+
+/* The counters live in anonymous shared memory of the process pool, which
+ * a graceful restart keeps: they count since the server started. Without
+ * shared memory the module works the same, without counters. */
+static int qp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    apr_pool_t *pproc = s->process->pool;
+    apr_shm_t *shm = NULL;
+    apr_status_t rv;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    apr_pool_userdata_get((void **)&shm, QP_SHM_KEY, pproc);
+    if (!shm) {
+        rv = apr_shm_create(&shm, sizeof(qp_counters), NULL, pproc);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "cannot create "
+                         "shared memory for the counters of quartpush-status; "
+                         "they stay at 0");
+            qp_ctr = NULL;
+            return OK;
+        }
+        memset(apr_shm_baseaddr_get(shm), 0, sizeof(qp_counters));
+        ((qp_counters *)apr_shm_baseaddr_get(shm))->started = apr_time_now();
+        apr_pool_userdata_set(shm, QP_SHM_KEY, apr_pool_cleanup_null, pproc);
+    }
+    qp_ctr = apr_shm_baseaddr_get(shm);
+    return OK;
+}
+
+/* A snapshot, so that one page shows one set of figures. */
+static void qp_counters_read(qp_counters *c)
+{
+    int i;
+
+    memset(c, 0, sizeof(*c));
+    if (!qp_ctr) {
+        return;
+    }
+    c->started = qp_ctr->started;
+    c->requests = apr_atomic_read64(&qp_ctr->requests);
+    c->matched = apr_atomic_read64(&qp_ctr->matched);
+    c->responses = apr_atomic_read64(&qp_ctr->responses);
+    c->pushes = apr_atomic_read64(&qp_ctr->pushes);
+    c->hints = apr_atomic_read64(&qp_ctr->hints);
+    c->api_calls = apr_atomic_read64(&qp_ctr->api_calls);
+    for (i = 0; i < QP_SKIP_COUNT; ++i) {
+        c->skipped[i] = apr_atomic_read64(&qp_ctr->skipped[i]);
+    }
+}
+
+static const struct {
+    const char *key;
+    const char *label;
+    apr_size_t offset;
+} qp_counter_fields[] = {
+    { "requests", "Requests in a scope with rules",
+      APR_OFFSETOF(qp_counters, requests) },
+    { "routes_matched", "... whose route applied",
+      APR_OFFSETOF(qp_counters, matched) },
+    { "early_hints_responses", "103 responses sent",
+      APR_OFFSETOF(qp_counters, responses) },
+    { "pushes", "Resources pushed",
+      APR_OFFSETOF(qp_counters, pushes) },
+    { "hints", "Resources sent as hints only",
+      APR_OFFSETOF(qp_counters, hints) },
+    { "api_calls", "quartpush_make_push_promise() calls",
+      APR_OFFSETOF(qp_counters, api_calls) },
+    { NULL, NULL, 0 }
+};
+
+static const char *const qp_skip_labels[QP_SKIP_COUNT] = {
+    "requests: not a GET",
+    "requests: QuartPush off or no-quartpush",
+    "requests: conditional (revalidation)",
+    "requests: the response will be an error",
+    "requests: HTTP/1.x (no QuartPushEarlyHints h1)",
+    "requests: client refuses push, no hints possible",
+    "requests: a pushed request",
+    "resources: over QuartPushLimit",
+    "resources: the client has them (QuartPushCookie)"
+};
+
+#define QP_FIELD(c, i) \
+    (*(const apr_uint64_t *)((const char *)(c) + qp_counter_fields[i].offset))
+
+static void qp_status_json(request_rec *r, const qp_counters *c,
+                           const qp_srv_conf *sc)
+{
+    const apr_array_header_t *ranked = sc->table ?
+                                       qp_routes_ranked(sc->table) : NULL;
+    int i, k, n = ranked ? ranked->nelts : 0;
+
+    ap_set_content_type(r, "application/json");
+    ap_rprintf(r, "{\n  \"server\": %s,\n  \"h2_early_hints\": %s,\n"
+               "  \"counters_available\": %s,\n  \"started\": %" APR_TIME_T_FMT
+               ",\n  \"counters\": {",
+               qp_json_str(r->pool, r->server->server_hostname),
+               sc->h2_early_hints ? "true" : "false",
+               qp_ctr ? "true" : "false", apr_time_sec(c->started));
+    for (i = 0; qp_counter_fields[i].key; ++i) {
+        ap_rprintf(r, "%s\n    \"%s\": %" APR_UINT64_T_FMT, i ? "," : "",
+                   qp_counter_fields[i].key, QP_FIELD(c, i));
+    }
+    ap_rputs(",\n    \"skipped\": {", r);
+    for (i = 0; i < QP_SKIP_COUNT; ++i) {
+        ap_rprintf(r, "%s\n      \"%s\": %" APR_UINT64_T_FMT, i ? "," : "",
+                   qp_skip_keys[i], c->skipped[i]);
+    }
+    ap_rprintf(r, "\n    }\n  },\n  \"route_count\": %d,\n"
+               "  \"routes_shown\": %d,\n  \"routes\": [", n,
+               n < QP_STATUS_ROUTES ? n : QP_STATUS_ROUTES);
+    for (i = 0; i < n && i < QP_STATUS_ROUTES; ++i) {
+        const qp_route *route = APR_ARRAY_IDX(ranked, i, const qp_route *);
+        ap_rprintf(r, "%s\n    {\"rank\": %d, \"pattern\": %s, "
+                   "\"origin\": %s, \"when\": %s, \"resources\": [",
+                   i ? "," : "", i + 1, qp_json_str(r->pool, route->pattern),
+                   qp_json_str(r->pool, route->origin),
+                   qp_json_str(r->pool, route->condition));
+        for (k = 0; k < route->resources->nelts; ++k) {
+            const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
+                                                   const qp_resource *);
+            ap_rprintf(r, "%s%s", k ? ", " : "", qp_json_str(r->pool,
+                       apr_pstrcat(r->pool, "<", res->link->url, ">",
+                                   res->link->suffix, NULL)));
+        }
+        ap_rputs("]}", r);
+    }
+    ap_rputs("\n  ]\n}\n", r);
+}
+
+static void qp_status_html(request_rec *r, const qp_counters *c,
+                           const qp_srv_conf *sc)
+{
+    const apr_array_header_t *ranked = sc->table ?
+                                       qp_routes_ranked(sc->table) : NULL;
+    int i, k, n = ranked ? ranked->nelts : 0;
+    char since[APR_RFC822_DATE_LEN];
+
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_rfc822_date(since, c->started);
+    ap_rprintf(r, "<!DOCTYPE html>\n<html><head><title>mod_quartpush status"
+               "</title></head><body>\n<h1>mod_quartpush status</h1>\n"
+               "<p>Server %s. H2EarlyHints: %s (browsers %s Early Hints "
+               "here).</p>\n<h2>Counters since %s</h2>\n",
+               ap_escape_html(r->pool, r->server->server_hostname ?
+                              r->server->server_hostname : "(no name)"),
+               sc->h2_early_hints ? "on" : "off",
+               sc->h2_early_hints ? "get" : "get no",
+               qp_ctr ? since : "(no shared memory: counters off)");
+    ap_rputs("<table>\n", r);
+    for (i = 0; qp_counter_fields[i].key; ++i) {
+        ap_rprintf(r, "<tr><th align=\"left\">%s</th><td id=\"%s\">%"
+                   APR_UINT64_T_FMT "</td></tr>\n", qp_counter_fields[i].label,
+                   qp_counter_fields[i].key, QP_FIELD(c, i));
+    }
+    for (i = 0; i < QP_SKIP_COUNT; ++i) {
+        ap_rprintf(r, "<tr><th align=\"left\">Skipped %s</th><td id=\""
+                   "skipped_%s\">%" APR_UINT64_T_FMT "</td></tr>\n",
+                   qp_skip_labels[i], qp_skip_keys[i], c->skipped[i]);
+    }
+    ap_rprintf(r, "</table>\n<h2>Routes of this virtual host, in match "
+               "order (%d)</h2>\n", n);
+    if (n == 0) {
+        ap_rputs("<p>No routes.</p>\n", r);
+    }
+    else {
+        ap_rputs("<table>\n<tr><th>#</th><th>Route</th><th>Declared at</th>"
+                 "<th>Resources</th><th>When</th></tr>\n", r);
+    }
+    for (i = 0; i < n && i < QP_STATUS_ROUTES; ++i) {
+        const qp_route *route = APR_ARRAY_IDX(ranked, i, const qp_route *);
+        ap_rprintf(r, "<tr><td>%d</td><td><code>%s</code></td><td>%s</td><td>",
+                   i + 1, ap_escape_html(r->pool, route->pattern),
+                   ap_escape_html(r->pool, route->origin));
+        for (k = 0; k < route->resources->nelts; ++k) {
+            const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
+                                                   const qp_resource *);
+            ap_rprintf(r, "%s<code>%s</code>", k ? "<br>" : "",
+                       ap_escape_html(r->pool, apr_pstrcat(r->pool, "<",
+                           res->link->url, ">", res->link->suffix, NULL)));
+        }
+        ap_rprintf(r, "</td><td>%s</td></tr>\n", route->condition ?
+                   ap_escape_html(r->pool, route->condition) : "");
+    }
+    if (n) {
+        ap_rputs("</table>\n", r);
+    }
+    if (n > QP_STATUS_ROUTES) {
+        ap_rprintf(r, "<p>... and %d more (apachectl -t -D DUMP_QUARTPUSH "
+                   "lists them all).</p>\n", n - QP_STATUS_ROUTES);
+    }
+    ap_rputs("</body></html>\n", r);
+}
+
+/* SetHandler quartpush-status: counters and this virtual host's routes,
+ * HTML, or JSON with ?json. Restrict it with Require, like server-status. */
+static int qp_status_handler(request_rec *r)
+{
+    const qp_srv_conf *sc;
+    qp_counters c;
+
+    if (!r->handler || strcmp(r->handler, "quartpush-status")) {
+        return DECLINED;
+    }
+    r->allowed = AP_METHOD_BIT << M_GET;
+    if (r->method_number != M_GET) {
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    sc = ap_get_module_config(r->server->module_config, &quartpush_module);
+    qp_counters_read(&c);
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    if (r->args && !strcmp(r->args, "json")) {
+        qp_status_json(r, &c, sc);
+    }
+    else {
+        qp_status_html(r, &c, sc);
+    }
+    return OK;
+}
+
+/* A short section on mod_status's page (and its ?auto form). */
+static int qp_status_hook(request_rec *r, int flags)
+{
+    qp_counters c;
+    int i;
+
+    qp_counters_read(&c);
+    if (flags & AP_STATUS_SHORT) {
+        for (i = 0; qp_counter_fields[i].key; ++i) {
+            ap_rprintf(r, "QuartPush_%s: %" APR_UINT64_T_FMT "\n",
+                       qp_counter_fields[i].key, QP_FIELD(&c, i));
+        }
+        for (i = 0; i < QP_SKIP_COUNT; ++i) {
+            ap_rprintf(r, "QuartPush_skipped_%s: %" APR_UINT64_T_FMT "\n",
+                       qp_skip_keys[i], c.skipped[i]);
+        }
+        return OK;
+    }
+    ap_rputs("<hr>\n<h2>mod_quartpush</h2>\n<dl>", r);
+    for (i = 0; qp_counter_fields[i].key; ++i) {
+        ap_rprintf(r, "<dt>%s: %" APR_UINT64_T_FMT "</dt>\n",
+                   qp_counter_fields[i].label, QP_FIELD(&c, i));
+    }
+    ap_rputs("</dl>\n<p>Details: a location with "
+             "<code>SetHandler quartpush-status</code>.</p>\n", r);
+    return OK;
+}
+
 static void qp_register_hooks(apr_pool_t *p)
 {
     /* After the modules that can still change the request in fixups:
@@ -1273,6 +1615,11 @@ static void qp_register_hooks(apr_pool_t *p)
     ap_hook_check_config(qp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* apachectl -t -D DUMP_QUARTPUSH prints the compiled routes */
     ap_hook_test_config(qp_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* counters in shared memory; quartpush-status; a mod_status section */
+    ap_hook_post_config(qp_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(qp_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, qp_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
     /* other modules' handlers push through these (mod_quartpush.h) */
     APR_REGISTER_OPTIONAL_FN(quartpush_make_push_promise);
     APR_REGISTER_OPTIONAL_FN(quartpush_can_push);

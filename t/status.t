@@ -1,0 +1,88 @@
+# Observability: the quartpush-status handler (counters kept in shared
+# memory across child processes, this virtual host's routes, HTML or JSON),
+# a section in mod_status's page, and one debug line per request.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use JSON::PP ();
+use Time::HiRes qw(sleep);
+use lib 't/lib';
+use QuartPushTest;
+
+plan tests => 22;
+
+sub status_json {
+    my ($vhost) = @_;
+    my $res = client_for($vhost // 'h2tls')->get('/quartpush-status?json');
+    return (JSON::PP::decode_json($res->{body} || '{}'), $res);
+}
+
+my ($before, $res) = status_json();
+is($res->{status}, 200, '?json: 200');
+like($res->{headers}{'content-type'} // '', qr{^application/json}, '... as application/json');
+ok($before->{counters_available}, '... counters in shared memory are available');
+ok(grep({ $_->{pattern} eq '/r/blog/<slug>' } @{ $before->{routes} || [] }),
+   '... it lists the routes of this virtual host');
+my ($blog) = grep { $_->{pattern} eq '/r/blog/<slug>' } @{ $before->{routes} || [] };
+like($blog->{origin} // '', qr/extra\.conf:\d+$/, '... each with where it was declared');
+is_deeply($blog->{resources}, ['</static/css/site.css>; rel=preload; as=style',
+                               '</img/<slug>/hero.webp>; rel=preload; as=image'],
+          '... and its resources');
+is($before->{h2_early_hints}, JSON::PP::false, '... and that H2EarlyHints is off here');
+my ($h2c) = status_json('h2c');
+ok(grep({ $_->{pattern} eq '/r/vhost-only' } @{ $h2c->{routes} || [] }),
+   'another virtual host shows its own routes too');
+ok(!grep({ $_->{pattern} eq '/r/vhost-only' } @{ $before->{routes} || [] }),
+   '... which the first does not have');
+
+# what requests do to the counters (each request is a new connection, so
+# likely another child or thread: the counters are shared)
+client_for('h2tls')->get('/push/?status=1');                         # 3 pushes
+client_for('h2hints', accept_push => 0)->get('/eh/?status=2');       # 4 hints
+client_for('h2tls')->get('/push/?status=3', headers => [ 'if-none-match' => '"x"' ]);
+client_for('h2tls', accept_push => 0)->get('/push/?status=4');      # H2EarlyHints off
+client_for('h2tls')->get('/limit/?status=5');                        # 2 over the limit
+client_for('h2tls')->get('/r/blog/hello?status=6');                  # a route
+my ($after) = status_json();
+my %d = map { $_ => $after->{counters}{$_} - $before->{counters}{$_} }
+        grep { !ref $after->{counters}{$_} } keys %{ $after->{counters} };
+my %s = map { $_ => $after->{counters}{skipped}{$_} - $before->{counters}{skipped}{$_} }
+        keys %{ $after->{counters}{skipped} };
+cmp_ok($d{requests}, '>=', 6, "requests counted ($d{requests})");
+cmp_ok($d{pushes}, '>=', 3 + 2 + 2, "pushes counted ($d{pushes})");
+cmp_ok($d{hints}, '>=', 4, "hints counted ($d{hints})");
+cmp_ok($d{early_hints_responses}, '>=', 4, "103 responses counted ($d{early_hints_responses})");
+cmp_ok($d{routes_matched}, '>=', 1, "routes matched counted ($d{routes_matched})");
+cmp_ok($s{conditional}, '>=', 1, "conditional requests skipped ($s{conditional})");
+cmp_ok($s{client_refuses_push}, '>=', 1, "clients that refuse push, no hints possible ($s{client_refuses_push})");
+cmp_ok($s{limit}, '>=', 2, "resources over QuartPushLimit ($s{limit})");
+
+# HTML by default, escaped
+$res = client_for('h2tls')->get('/quartpush-status');
+like($res->{body}, qr{<code>/r/blog/&lt;slug&gt;</code>}, 'HTML by default, route patterns escaped');
+$res = client_for('h2tls')->request(method => 'POST', path => '/quartpush-status', body => 'x');
+is($res->{status}, 405, 'POST: 405');
+$res = client_for('h2tls')->get('/quartpush-status-denied');
+is($res->{status}, 403, 'Require restricts it like any handler');
+
+# mod_status
+SKIP: {
+    skip 'mod_status is not loaded', 1 unless Apache::Test::have_module('mod_status.c');
+    $res = client_for('h2tls')->get('/server-status?auto');
+    like($res->{body}, qr/^QuartPush_pushes: \d+$/m, 'mod_status ?auto has a QuartPush section');
+}
+
+# one debug line per request where LogLevel quartpush:debug applies
+my $log = Apache::Test::vars('t_logs') . '/error_log';
+client_for('h2tls')->get('/r/blog/debug-line?x=1');
+my @lines;
+for (1 .. 40) {
+    open my $fh, '<', $log or last;
+    @lines = grep { m{quartpush:debug.*GET /r/blog/debug-line:} } <$fh>;
+    last if @lines;
+    sleep 0.05;
+}
+ok(@lines == 1 && $lines[0] =~ m{route '/r/blog/<slug>' \(\S+:\d+\); pushed: /static/css/site.css /img/debug-line/hero.webp; hinted: -; skipped: 0 over QuartPushLimit},
+   'one debug line: the route, what was pushed and hinted, what was skipped')
+    or diag @lines;
