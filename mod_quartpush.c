@@ -96,6 +96,7 @@ typedef struct {
     const qp_route *route;          /* the route matched, for the log */
     int route_false;                /* ... whose when condition is false */
     int over;                       /* links left out by QuartPushLimit */
+    int limit;                      /* ... which was */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
 } qp_response_state;
@@ -894,6 +895,7 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
                     res->link, how);
     }
     st->over += over;
+    st->limit = limit;
     if (hints) {
         qp_send_early_hints(r, hints);
         QP_COUNT(responses);
@@ -997,10 +999,10 @@ static void qp_log_request(request_rec *r, const qp_response_state *st,
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "%s %s: %s; pushed: %s; hinted: %s; skipped: %d over "
-                  "QuartPushLimit, the client has (QuartPushCookie): %s",
+                  "QuartPushLimit %d, the client has (QuartPushCookie): %s",
                   r->method, ap_escape_logitem(r->pool, uri), route,
                   st->pushed ? st->pushed : "-", st->hinted ? st->hinted : "-",
-                  st->over, st->skipped ? st->skipped : "-");
+                  st->over, st->limit, st->skipped ? st->skipped : "-");
 }
 
 static int qp_fixups(request_rec *r)

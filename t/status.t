@@ -83,6 +83,6 @@ for (1 .. 40) {
     last if @lines;
     sleep 0.05;
 }
-ok(@lines == 1 && $lines[0] =~ m{route '/r/blog/<slug>' \(\S+:\d+\); pushed: /static/css/site.css /img/debug-line/hero.webp; hinted: -; skipped: 0 over QuartPushLimit},
+ok(@lines == 1 && $lines[0] =~ m{route '/r/blog/<slug>' \(\S+:\d+\); pushed: /static/css/site.css /img/debug-line/hero.webp; hinted: -; skipped: 0 over QuartPushLimit 32, the client has \(QuartPushCookie\): -$},
    'one debug line: the route, what was pushed and hinted, what was skipped')
     or diag @lines;
