@@ -209,13 +209,13 @@ def targets(s):
                 else None)
     rtt_text = fmt(rtt, "{:.1f} ms")
     rows = [
-        ("Chromium: CSS and JS usable by the page, sooner than with no hints",
+        ("Chromium: CSS and JS usable by the page, how much sooner than with no hints",
          f">= 1 RTT ({rtt_text})", less(n, q, "css_js"),
-         lambda v: rtt is not None and v >= rtt, "{:.1f} ms sooner",
+         lambda v: rtt is not None and v >= rtt, "{:.1f} ms",
          [-d for d in s["pairs"].get(("quartpush", "nohints"), [])], "ge", rtt),
         ("... the same for their arrival over the network (for reference)",
          f">= 1 RTT ({rtt_text})", less(n, q, "css_js_net"),
-         lambda v: rtt is not None and v >= rtt, "{:.1f} ms sooner", [], "ge", rtt),
+         lambda v: rtt is not None and v >= rtt, "{:.1f} ms", [], "ge", rtt),
         ("Chromium: CSS and JS usable by the page, mod_quartpush less H2EarlyHint",
          "<= 0 ms (at least as soon)", less(q, h, "css_js"), lambda v: v <= 0, "{:+.1f} ms",
          s["pairs"].get(("quartpush", "h2earlyhint"), []), "le", 0),
