@@ -30,7 +30,16 @@ APLOG_USE_MODULE(quartpush);
 #define QP_DEFAULT_LIMIT  32
 #define QP_MAX_LIMIT      1000
 #define QP_NOTE           "quartpush"
+#define QP_NOTE_HINTS     "quartpush-hints"
 #define QP_ENV_OFF        "no-quartpush"
+
+/* QuartPushEarlyHints: who gets the links as 103 Early Hints when the
+ * client does not accept push. */
+enum {
+    QP_HINTS_OFF = 0,
+    QP_HINTS_ON,                /* HTTP/2 clients (the default) */
+    QP_HINTS_H1                 /* HTTP/2 and HTTP/1.1 clients */
+};
 
 /* Per-directory configuration; also the server's defaults. Fields are
  * QP_UNSET until a directive sets them, so that a child scope inherits. */
@@ -38,6 +47,7 @@ typedef struct {
     int enabled;                /* QuartPush on|off */
     int limit;                  /* QuartPushLimit */
     int link_header;            /* QuartPushLinkHeader on|off */
+    int early_hints;            /* QuartPushEarlyHints: QP_HINTS_* */
     apr_array_header_t *links;  /* qp_link *, parent's first */
 } qp_dir_conf;
 
@@ -47,6 +57,10 @@ typedef struct {
 typedef struct {
     apr_array_header_t *routes;     /* qp_route *, in declaration order */
     qp_routes *table;               /* NULL when there are no routes */
+    apr_array_header_t *rule_scopes;/* qp_dir_conf * where rules are
+                                     * declared, NULL for server level */
+    int h2_early_hints;             /* mod_http2 forwards a 103 (H2EarlyHints
+                                     * on), read from the configuration tree */
 } qp_srv_conf;
 
 #define QP_CONF_GET(dc, field, dflt) \
@@ -57,9 +71,17 @@ typedef struct {
 typedef struct {
     apr_array_header_t *announced;  /* const char * URLs, or NULL */
     const char *pushed;             /* space-separated URLs, the note */
+    const char *hinted;             /* the same for hints only */
     const char *route_uri;          /* the path routes match */
     const void *dir_conf;           /* the scope of the URL asked for */
 } qp_response_state;
+
+/* How the links reach this client, if at all. */
+typedef enum {
+    QP_SEND_NONE = 0,
+    QP_SEND_PUSH,       /* one 103; mod_http2 promises its preload links */
+    QP_SEND_HINTS       /* one 103 the client reads as Early Hints only */
+} qp_send_e;
 
 static APR_OPTIONAL_FN_TYPE(http2_var_lookup) *qp_h2_var_lookup;
 
@@ -74,6 +96,7 @@ static void *qp_create_dir_conf(apr_pool_t *p, char *dir)
     dc->enabled = QP_UNSET;
     dc->limit = QP_UNSET;
     dc->link_header = QP_UNSET;
+    dc->early_hints = QP_UNSET;
     return dc;
 }
 
@@ -86,6 +109,8 @@ static void *qp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     dc->limit = add->limit != QP_UNSET ? add->limit : base->limit;
     dc->link_header = add->link_header != QP_UNSET ?
                       add->link_header : base->link_header;
+    dc->early_hints = add->early_hints != QP_UNSET ?
+                      add->early_hints : base->early_hints;
     /* no copy when only one side declares resources (the usual case) */
     dc->links = qp_links_merge(p, base->links, add->links);
     return dc;
@@ -117,6 +142,36 @@ static const char *qp_cmd_link_header(cmd_parms *cmd, void *dconf,
     return qp_parse_on_off(cmd, arg, &((qp_dir_conf *)dconf)->link_header);
 }
 
+static const char *qp_cmd_early_hints(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    qp_dir_conf *dc = dconf;
+
+    if (!strcasecmp(arg, "h1")) {
+        dc->early_hints = QP_HINTS_H1;
+        return NULL;
+    }
+    if (qp_parse_on_off(cmd, arg, &dc->early_hints)) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid value "
+                            "(expected on, off or h1)", cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+/* Rules are declared in scope dc (NULL: the server's level) of the
+ * server being read: its Early Hints setup is worth checking (see
+ * qp_check_early_hints). Not for .htaccess files, read while serving. */
+static void qp_note_rules(cmd_parms *cmd, qp_dir_conf *dc)
+{
+    qp_srv_conf *sc;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        return;
+    }
+    sc = ap_get_module_config(cmd->server->module_config, &quartpush_module);
+    APR_ARRAY_PUSH(sc->rule_scopes, qp_dir_conf *) = cmd->path ? dc : NULL;
+}
+
 static const char *qp_cmd_limit(cmd_parms *cmd, void *dconf, const char *arg)
 {
     qp_dir_conf *dc = dconf;
@@ -134,23 +189,14 @@ static const char *qp_cmd_limit(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-static const char *qp_cmd_resource(cmd_parms *cmd, void *dconf,
-                                   const char *args)
+/* one URL, one announcement: a later declaration in a scope replaces */
+static void qp_dir_add_link(qp_dir_conf *dc, apr_pool_t *p, qp_link *link)
 {
-    qp_dir_conf *dc = dconf;
-    qp_link *link;
-    const char *err;
     int idx;
 
-    /* raw arguments, so that media="(max-width: 600px)" is one parameter */
-    err = qp_link_parse(&link, cmd->pool, args);
-    if (err) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
-    }
     if (!dc->links) {
-        dc->links = apr_array_make(cmd->pool, 4, sizeof(qp_link *));
+        dc->links = apr_array_make(p, 4, sizeof(qp_link *));
     }
-    /* one URL, one announcement: a later declaration in a scope replaces */
     idx = qp_links_find(dc->links, link->url);
     if (idx >= 0) {
         APR_ARRAY_IDX(dc->links, idx, qp_link *) = link;
@@ -158,6 +204,46 @@ static const char *qp_cmd_resource(cmd_parms *cmd, void *dconf,
     else {
         APR_ARRAY_PUSH(dc->links, qp_link *) = link;
     }
+}
+
+static const char *qp_cmd_resource(cmd_parms *cmd, void *dconf,
+                                   const char *args)
+{
+    qp_link *link;
+    const char *err;
+
+    /* raw arguments, so that media="(max-width: 600px)" is one parameter */
+    err = qp_link_parse(&link, cmd->pool, args);
+    if (err) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    qp_note_rules(cmd, dconf);
+    qp_dir_add_link(dconf, cmd->pool, link);
+    return NULL;
+}
+
+static const char *qp_cmd_preconnect(cmd_parms *cmd, void *dconf,
+                                     const char *args)
+{
+    apr_array_header_t *words;
+    qp_link *link;
+    const char *err;
+
+    err = qp_words_split(&words, cmd->temp_pool, args);
+    if (!err && words->nelts == 0) {
+        err = "no origin (expected e.g. https://cdn.example.com [crossorigin])";
+    }
+    if (!err) {
+        err = qp_link_make_preconnect(&link, cmd->pool,
+                                      APR_ARRAY_IDX(words, 0, const char *),
+                                      words->nelts - 1,
+                                      (const char *const *)words->elts + 1);
+    }
+    if (err) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    qp_note_rules(cmd, dconf);
+    qp_dir_add_link(dconf, cmd->pool, link);
     return NULL;
 }
 
@@ -166,6 +252,7 @@ static void *qp_create_srv_conf(apr_pool_t *p, server_rec *s)
     qp_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
 
     sc->routes = apr_array_make(p, 0, sizeof(qp_route *));
+    sc->rule_scopes = apr_array_make(p, 0, sizeof(qp_dir_conf *));
     return sc;
 }
 
@@ -174,6 +261,8 @@ static void *qp_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     qp_srv_conf *base = basev, *add = addv;
     qp_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
 
+    /* the main server's sections apply to a virtual host's requests too */
+    sc->rule_scopes = apr_array_append(p, base->rule_scopes, add->rule_scopes);
     /* the main server's routes first: a virtual host adds to them */
     if (add->routes->nelts == 0) {
         sc->routes = base->routes;
@@ -207,6 +296,9 @@ static const char *qp_routes_add(cmd_parms *cmd, const apr_array_header_t *route
             }
         }
         APR_ARRAY_PUSH(sc->routes, qp_route *) = route;
+    }
+    if (routes->nelts) {
+        qp_note_rules(cmd, NULL);
     }
     return NULL;
 }
@@ -335,6 +427,16 @@ static const command_rec qp_cmds[] = {
                      "[when \"EXPR\"]"),
     AP_INIT_TAKE1("QuartPushRoutes", qp_cmd_routes_file, NULL, RSRC_CONF,
                   "a file of route lines, relative to ServerRoot"),
+    AP_INIT_TAKE1("QuartPushEarlyHints", qp_cmd_early_hints, NULL,
+                  RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "on|off|h1: send the links as 103 Early Hints to clients "
+                  "that do not accept push: HTTP/2 only (on, the default), "
+                  "also HTTP/1.1 (h1), or never (off)"),
+    AP_INIT_RAW_ARGS("QuartPushPreconnect", qp_cmd_preconnect, NULL,
+                     RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                     "an origin the page will use, e.g. "
+                     "https://cdn.example.com, then optional crossorigin: "
+                     "hinted as rel=preconnect, never pushed"),
     AP_INIT_TAKE1("QuartPushLinkHeader", qp_cmd_link_header, NULL,
                   RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                   "on|off: also send the preload Link headers on the final "
@@ -399,6 +501,52 @@ static const char *qp_stream_cannot_push(request_rec *r)
         return "the client waits for 100-continue";
     }
     return NULL;
+}
+
+/* How the declared links reach this client: pushed when it accepts push,
+ * otherwise as Early Hints where QuartPushEarlyHints allows them and the
+ * 103 reaches the client (over HTTP/2, mod_http2 forwards it only with
+ * H2EarlyHints on, and a 103 it drops is pure cost). *reason says why
+ * nothing goes out. */
+static qp_send_e qp_delivery(request_rec *r, const qp_dir_conf *dc,
+                             const qp_srv_conf *sc, const char **reason)
+{
+    int hints = QP_CONF_GET(dc, early_hints, QP_HINTS_ON);
+
+    if (r->expecting_100) {
+        /* a 1xx now would be taken for the 100 the client waits for */
+        *reason = "the client waits for 100-continue";
+        return QP_SEND_NONE;
+    }
+    if (r->proto_num >= HTTP_VERSION(2, 0)) {
+        if (!qp_h2_var_lookup) {
+            *reason = "mod_http2 is not loaded";
+            return QP_SEND_NONE;
+        }
+        if (qp_is_pushed_request(r)) {
+            *reason = "it is itself a pushed request";
+            return QP_SEND_NONE;
+        }
+        if (qp_client_accepts_push(r)) {
+            return QP_SEND_PUSH;
+        }
+        if (hints == QP_HINTS_OFF) {
+            *reason = "the client does not accept push, and "
+                      "QuartPushEarlyHints is off";
+            return QP_SEND_NONE;
+        }
+        if (!sc->h2_early_hints) {
+            *reason = "the client does not accept push, and H2EarlyHints is "
+                      "off (mod_http2 would drop the Early Hints)";
+            return QP_SEND_NONE;
+        }
+        return QP_SEND_HINTS;
+    }
+    if (hints == QP_HINTS_H1 && r->proto_num >= HTTP_VERSION(1, 1)) {
+        return QP_SEND_HINTS;
+    }
+    *reason = "HTTP/1.x, and QuartPushEarlyHints is not h1";
+    return QP_SEND_NONE;
 }
 
 /* Why the declared resources should not go out for this response, or
@@ -481,7 +629,8 @@ static void qp_send_early_hints(request_rec *r, apr_table_t *links)
  * or reached the limit. */
 static void qp_announce(request_rec *r, qp_response_state *st,
                         apr_table_t **hints, int limit, int *over,
-                        const char *url, const char *header, int nopush)
+                        const char *url, const char *header, int nopush,
+                        qp_send_e how)
 {
     if (qp_was_announced(st, url)) {
         return;
@@ -498,16 +647,20 @@ static void qp_announce(request_rec *r, qp_response_state *st,
     }
     apr_table_addn(*hints, "Link", header);
     APR_ARRAY_PUSH(st->announced, const char *) = url;
-    if (!nopush) {
+    if (how == QP_SEND_PUSH && !nopush) {
         st->pushed = st->pushed ?
             apr_pstrcat(r->pool, st->pushed, " ", url, NULL) : url;
+    }
+    else {
+        st->hinted = st->hinted ?
+            apr_pstrcat(r->pool, st->hinted, " ", url, NULL) : url;
     }
 }
 
 /* Announces the scope's links, then those of the matched route (m may be
- * NULL): together, once per URL, up to the limit. */
+ * NULL): together, once per URL, up to the limit, in one 103. */
 static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
-                          const qp_match *m)
+                          const qp_match *m, qp_send_e how)
 {
     qp_response_state *st = qp_state_get(r, 1);
     int limit = QP_CONF_GET(dc, limit, QP_DEFAULT_LIMIT);
@@ -517,7 +670,7 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
     for (i = 0; dc->links && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         qp_announce(r, st, &hints, limit, &over, link->url, link->header,
-                    link->nopush);
+                    link->nopush, how);
     }
     for (i = 0; m && i < m->route->resources->nelts; ++i) {
         const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
@@ -525,7 +678,7 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
         const char *url = qp_resource_url(r->pool, res, m);
         qp_announce(r, st, &hints, limit, &over, url,
                     qp_resource_header_for_url(r->pool, res, url),
-                    res->link->nopush);
+                    res->link->nopush, how);
     }
     if (over) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
@@ -535,11 +688,16 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
     if (hints) {
         qp_send_early_hints(r, hints);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "pushed for %s: %s", ap_escape_logitem(r->pool, r->uri),
-                      st->pushed ? st->pushed : "(hints only)");
+                      "103 for %s: pushed %s; hints only %s",
+                      ap_escape_logitem(r->pool, r->uri),
+                      st->pushed ? st->pushed : "-",
+                      st->hinted ? st->hinted : "-");
     }
     if (st->pushed) {
         apr_table_setn(r->notes, QP_NOTE, st->pushed);
+    }
+    if (st->hinted) {
+        apr_table_setn(r->notes, QP_NOTE_HINTS, st->hinted);
     }
 }
 
@@ -619,6 +777,7 @@ static int qp_fixups(request_rec *r)
     const qp_srv_conf *sc;
     const qp_response_state *st;
     const char *reason;
+    qp_send_e how;
     qp_match m;
 
     /* a subrequest's response is not what the client receives */
@@ -646,12 +805,12 @@ static int qp_fixups(request_rec *r)
     if (QP_CONF_GET(dc, link_header, 0) && dc->links) {
         qp_add_final_links(r, dc);
     }
-    if ((reason = qp_stream_cannot_push(r)) != NULL) {
+    if ((how = qp_delivery(r, dc, sc, &reason)) == QP_SEND_NONE) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "no push for %s: %s",
                       ap_escape_logitem(r->pool, r->uri), reason);
         return DECLINED;
     }
-    qp_push_links(r, dc, qp_route_for(r, sc, &m));
+    qp_push_links(r, dc, qp_route_for(r, sc, &m), how);
     return DECLINED;
 }
 
@@ -721,7 +880,7 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
     dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
     limit = QP_CONF_GET(dc, limit, QP_DEFAULT_LIMIT);
     qp_announce(r, st, &hints, limit, &over, link->url, link->header,
-                link->nopush);
+                link->nopush, QP_SEND_PUSH);
     if (!hints) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "quartpush_make_push_promise(%s) ignored: QuartPushLimit "
@@ -732,12 +891,104 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
     if (st->pushed) {
         apr_table_setn(r->notes, QP_NOTE, st->pushed);
     }
+    if (st->hinted) {
+        apr_table_setn(r->notes, QP_NOTE_HINTS, st->hinted);
+    }
     return APR_SUCCESS;
 }
 
 static void qp_retrieve_optional_fns(void)
 {
     qp_h2_var_lookup = APR_RETRIEVE_OPTIONAL_FN(http2_var_lookup);
+}
+
+/* H2EarlyHints of one server, as mod_http2 reads it: the last one given
+ * among the directives of a level (conditional sections such as
+ * <IfModule> are already resolved and spliced in); -1 when not given. */
+static int qp_tree_early_hints(const ap_directive_t *d)
+{
+    int on = -1;
+
+    for (; d; d = d->next) {
+        if (!strcasecmp(d->directive, "H2EarlyHints") && d->args) {
+            on = !strcasecmp(d->args, "on");
+        }
+    }
+    return on;
+}
+
+/* mod_http2 offers no way to read its settings: find each server's
+ * H2EarlyHints in httpd's configuration tree. A <VirtualHost> node is the
+ * server whose definition starts at its file and line. A server not found
+ * (a configuration made in an unusual way) counts as forwarding hints, so
+ * that it still gets them and no false warning. */
+static void qp_scan_early_hints(server_rec *s)
+{
+    const ap_directive_t *d;
+    int main_on = qp_tree_early_hints(ap_conftree);
+    server_rec *sv;
+
+    for (sv = s; sv; sv = sv->next) {
+        qp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                               &quartpush_module);
+        int on = -1, found = (sv == s);
+
+        for (d = ap_conftree; sv != s && d; d = d->next) {
+            if (!strcasecmp(d->directive, "<VirtualHost")
+                && (unsigned)d->line_num == sv->defn_line_number && sv->defn_name
+                && d->filename && !strcmp(d->filename, sv->defn_name)) {
+                on = qp_tree_early_hints(d->first_child);
+                found = 1;
+                break;
+            }
+        }
+        sc->h2_early_hints = !found ? 1 : on >= 0 ? on : main_on > 0;
+    }
+}
+
+/* QuartPushEarlyHints is on by default, so a server with rules whose
+ * H2EarlyHints is off would give browsers nothing: say so, for each
+ * virtual host, and for the main server when there is no virtual host (with
+ * virtual hosts, as in Debian's layout, the main server rarely answers). */
+static void qp_check_early_hints(server_rec *s)
+{
+    server_rec *sv;
+
+    for (sv = s->next ? s->next : s; sv; sv = sv->next) {
+        const qp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                                     &quartpush_module);
+        const qp_dir_conf *dc = ap_get_module_config(sv->lookup_defaults,
+                                                     &quartpush_module);
+        int server_hints = QP_CONF_GET(dc, early_hints, QP_HINTS_ON);
+        int i, hinted = 0;
+
+        if (sc->h2_early_hints) {
+            continue;
+        }
+        /* rules in a scope that turns hints off do not count; a setting in
+         * a section between the two is not seen (the warning may then be
+         * said where it need not be, never missed) */
+        for (i = 0; i < sc->rule_scopes->nelts && !hinted; ++i) {
+            const qp_dir_conf *scope = APR_ARRAY_IDX(sc->rule_scopes, i,
+                                                     const qp_dir_conf *);
+            hinted = (scope && scope->early_hints != QP_UNSET ?
+                      scope->early_hints : server_hints) != QP_HINTS_OFF;
+        }
+        if (!hinted) {
+            continue;
+        }
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sv,
+                     "QuartPushEarlyHints is on for %s%s (%s:%u) but its "
+                     "H2EarlyHints is off: mod_http2 drops a 103, so browsers, "
+                     "which refuse push, get no Early Hints over HTTP/2. Add "
+                     "'H2EarlyHints on' there, or 'QuartPushEarlyHints off' "
+                     "to silence this",
+                     sv == s ? "the main server " : "the virtual host ",
+                     sv->server_hostname ? sv->server_hostname : "(no name)",
+                     sv->defn_name ? sv->defn_name : ap_conftree ?
+                         ap_conftree->filename : "?",
+                     sv->defn_line_number);
+    }
 }
 
 /* Compiles each server's route table once the configuration is read and
@@ -757,7 +1008,13 @@ static int qp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                                                &quartpush_module);
         const char *err;
 
-        if (sv != s && (sc == main_sc || sc->routes == main_sc->routes)) {
+        if (sv != s && sc == main_sc) {
+            /* no configuration of its own: it gets its own copy, since
+             * what is found out about each server differs */
+            sc = apr_pmemdup(pconf, main_sc, sizeof(*sc));
+            ap_set_module_config(sv->module_config, &quartpush_module, sc);
+        }
+        if (sv != s && sc->routes == main_sc->routes) {
             sc->table = main_sc->table;     /* no routes of its own */
             continue;
         }
@@ -772,6 +1029,7 @@ static int qp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
+    qp_scan_early_hints(s);
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG
         && ap_state_query(AP_SQ_RUN_MODE) != AP_SQ_RM_CONFIG_TEST) {
         return OK;
@@ -780,6 +1038,9 @@ static int qp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      "mod_http2 is not loaded: mod_quartpush will push "
                      "nothing (a2enmod http2, or LoadModule http2_module)");
+    }
+    else {
+        qp_check_early_hints(s);
     }
     return OK;
 }

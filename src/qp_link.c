@@ -338,6 +338,153 @@ const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
     return qp_link_make_template(plink, p, url, url, nparams, params);
 }
 
+/* A host: a DNS name of letters, digits, '-' and '.', or a bracketed IPv6
+ * literal. Strict, since it ends up verbatim inside a Link header's <>. */
+static int qp_is_host(const char *h, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len == 0 || len > 253) {
+        return 0;
+    }
+    if (h[0] == '[') {
+        if (len < 4 || h[len - 1] != ']') {
+            return 0;
+        }
+        for (i = 1; i < len - 1; ++i) {
+            if (!apr_isxdigit(h[i]) && h[i] != ':' && h[i] != '.') {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    if (h[0] == '.' || h[0] == '-' || h[len - 1] == '.' || h[len - 1] == '-') {
+        return 0;
+    }
+    for (i = 0; i < len; ++i) {
+        if (!apr_isalnum(h[i]) && h[i] != '-' && h[i] != '.') {
+            return 0;
+        }
+        if (h[i] == '.' && h[i + 1] == '.') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+const char *qp_origin_check(apr_pool_t *p, const char *origin,
+                            const char **pcanon)
+{
+    const char *host, *end, *colon;
+    apr_size_t slen;
+    char *canon, *c;
+
+    *pcanon = NULL;
+    if (!origin || !*origin) {
+        return "an empty origin (expected e.g. https://cdn.example.com)";
+    }
+    if (!strncasecmp(origin, "https://", 8)) {
+        slen = 5;
+    }
+    else if (!strncasecmp(origin, "http://", 7)) {
+        slen = 4;
+    }
+    else {
+        return apr_psprintf(p, "'%s' is not an http or https origin "
+                            "(expected e.g. https://cdn.example.com)", origin);
+    }
+    host = origin + slen + 3;
+    end = host + strlen(host);
+    if (end > host && end[-1] == '/') {
+        --end;
+    }
+    if (host + strcspn(host, "/?#@\\") < end) {
+        return apr_psprintf(p, "'%s' is more than an origin: no user, path, "
+                            "query or fragment (expected e.g. "
+                            "https://cdn.example.com)", origin);
+    }
+    /* the port, after the last ':' that is not inside an IPv6 literal */
+    colon = NULL;
+    if (end > host && host[0] == '[') {
+        const char *close = memchr(host, ']', (apr_size_t)(end - host));
+        if (close && close + 1 < end && close[1] == ':') {
+            colon = close + 1;
+        }
+    }
+    else {
+        for (colon = end; colon > host && colon[-1] != ':'; --colon) {
+        }
+        colon = colon > host ? colon - 1 : NULL;
+    }
+    if (!qp_is_host(host, (apr_size_t)((colon ? colon : end) - host))) {
+        return apr_psprintf(p, "'%s' does not name a valid host (expected a "
+                            "DNS name or a bracketed IPv6 address)", origin);
+    }
+    if (colon) {
+        const char *d;
+        long port = 0;
+
+        if (colon + 1 == end || end - colon - 1 > 5) {
+            return apr_psprintf(p, "'%s' has a bad port (expected a number "
+                                "from 1 to 65535)", origin);
+        }
+        for (d = colon + 1; d < end; ++d) {
+            if (!apr_isdigit(*d)) {
+                return apr_psprintf(p, "'%s' has a bad port (expected a number "
+                                    "from 1 to 65535)", origin);
+            }
+            port = port * 10 + (*d - '0');
+        }
+        if (port < 1 || port > 65535) {
+            return apr_psprintf(p, "'%s' has a bad port (expected a number "
+                                "from 1 to 65535)", origin);
+        }
+    }
+    canon = apr_pstrmemdup(p, origin, (apr_size_t)(end - origin));
+    for (c = canon; *c && c < canon + (colon ? colon - origin : end - origin); ++c) {
+        *c = apr_tolower(*c);
+    }
+    *pcanon = canon;
+    return NULL;
+}
+
+const char *qp_link_make_preconnect(qp_link **plink, apr_pool_t *p,
+                                    const char *origin, int nparams,
+                                    const char *const *params)
+{
+    qp_link *link;
+    const char *err, *canon;
+    unsigned int seen = 0;
+    int i;
+
+    *plink = NULL;
+    if ((err = qp_origin_check(p, origin, &canon)) != NULL) {
+        return err;
+    }
+    link = apr_pcalloc(p, sizeof(*link));
+    link->url = canon;
+    link->preconnect = 1;
+    link->nopush = 1;
+    for (i = 0; i < nparams; ++i) {
+        if (strncasecmp(params[i], "crossorigin", 11)
+            || (params[i][11] && params[i][11] != '=')) {
+            return apr_psprintf(p, "'%s': a preconnect takes no parameter but "
+                                "crossorigin[=anonymous|use-credentials]",
+                                params[i]);
+        }
+        if ((err = qp_link_param(link, p, params[i], &seen)) != NULL) {
+            return err;
+        }
+    }
+    link->suffix = apr_pstrcat(p, "; rel=preconnect",
+        link->crossorigin == QP_CROSSORIGIN_ANONYMOUS ? "; crossorigin" :
+        link->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
+            "; crossorigin=use-credentials" : "", NULL);
+    link->header = apr_pstrcat(p, "<", link->url, ">", link->suffix, NULL);
+    *plink = link;
+    return NULL;
+}
+
 const char *qp_words_split(apr_array_header_t **pwords, apr_pool_t *p,
                            const char *s)
 {

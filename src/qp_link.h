@@ -23,6 +23,8 @@ typedef struct qp_link {
     qp_crossorigin_e crossorigin;
     unsigned int critical:1;    /* mod_http2 raises the pushed stream's priority */
     unsigned int nopush:1;      /* a hint only: mod_http2 never pushes it */
+    unsigned int preconnect:1;  /* rel=preconnect to url, an origin: a hint
+                                 * only, never pushed, never in a digest */
     const char *header;         /* the Link header value, built once
                                  * (NULL for a template: see qp_routes.h) */
     const char *suffix;         /* the header after "<URL>" */
@@ -48,6 +50,19 @@ const char *qp_link_make(qp_link **plink, apr_pool_t *p, const char *url,
 const char *qp_link_make_template(qp_link **plink, apr_pool_t *p,
                                   const char *url_template, const char *sample,
                                   int nparams, const char *const *params);
+
+/* NULL when origin is a plain http or https origin ("https://cdn.example.com",
+ * a port allowed, a trailing "/" tolerated); otherwise why not. *pcanon is
+ * the origin in canonical form: scheme and host in lower case, no "/". */
+const char *qp_origin_check(apr_pool_t *p, const char *origin,
+                            const char **pcanon);
+
+/* Builds *plink for a preconnect hint, "<ORIGIN>; rel=preconnect": browsers
+ * open the connection while the page is produced. The only parameter is
+ * crossorigin[=MODE], for origins the page fetches fonts or CORS data from. */
+const char *qp_link_make_preconnect(qp_link **plink, apr_pool_t *p,
+                                    const char *origin, int nparams,
+                                    const char *const *params);
 
 /* Splits s into white-space separated words; a double quote anywhere in a
  * word protects white space up to the next quote, and quotes are removed:

@@ -410,6 +410,22 @@ static const char *qp_resource_parse(qp_resource **pres, apr_pool_t *p,
         return err;
     }
     url = APR_ARRAY_IDX(words, 0, const char *);
+    if (!strncmp(url, "preconnect=", 11)) {
+        /* preconnect=ORIGIN: a connection hint, never pushed; no template */
+        res = apr_pcalloc(p, sizeof(*res));
+        err = qp_link_make_preconnect(&res->link, p, url + 11,
+                                      words->nelts - 1,
+                                      (const char *const *)words->elts + 1);
+        if (err) {
+            return err;
+        }
+        if (interned) {
+            apr_hash_set(interned, apr_pstrdup(apr_hash_pool_get(interned), text),
+                         APR_HASH_KEY_STRING, res);
+        }
+        *pres = res;
+        return NULL;
+    }
     if (strlen(url) > QP_MAX_LINE) {
         return apr_psprintf(p, "resource '%.40s...' is too long", url);
     }

@@ -11,6 +11,7 @@
  *   converter = "string" | "int" | "float" | "uuid" | "path"
  *             | "any(" choice { "," choice } ")"
  *   resource  = url-template { param }          params as QuartPushResource
+ *             | "preconnect=" origin [ crossorigin ]  a connection hint
  *   url-template: a same-origin path in which "<name>" stands for a value
  *   the route captured
  */

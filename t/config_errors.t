@@ -36,6 +36,24 @@ my @bad = (
       q{QuartPushResource: '/x.css media="(min-width: 600px)': unterminated quote} ],
     [ 'QuartPushResource',
       q{QuartPushResource: no URL} ],
+    [ 'QuartPushEarlyHints maybe',
+      q{QuartPushEarlyHints: 'maybe' is not a valid value (expected on, off or h1)} ],
+    [ 'QuartPushPreconnect',
+      q{QuartPushPreconnect: no origin} ],
+    [ 'QuartPushPreconnect ftp://cdn.example.com',
+      q{QuartPushPreconnect: 'ftp://cdn.example.com' is not an http or https origin} ],
+    [ 'QuartPushPreconnect /static/',
+      q{QuartPushPreconnect: '/static/' is not an http or https origin} ],
+    [ 'QuartPushPreconnect https://cdn.example.com/fonts/',
+      q{QuartPushPreconnect: 'https://cdn.example.com/fonts/' is more than an origin} ],
+    [ 'QuartPushPreconnect https://user@cdn.example.com',
+      q{QuartPushPreconnect: 'https://user@cdn.example.com' is more than an origin} ],
+    [ 'QuartPushPreconnect https://cdn.example.com:99999',
+      q{QuartPushPreconnect: 'https://cdn.example.com:99999' has a bad port} ],
+    [ 'QuartPushPreconnect https://cdn.example.com>;rel=preload',
+      q{QuartPushPreconnect: 'https://cdn.example.com>;rel=preload' does not name a valid host} ],
+    [ 'QuartPushPreconnect https://cdn.example.com as=style',
+      q{QuartPushPreconnect: 'as=style': a preconnect takes no parameter but crossorigin} ],
     [ 'QuartPush maybe',
       q{QuartPush: 'maybe' is not a valid value (expected on or off)} ],
     [ 'QuartPushLimit -1',
@@ -48,7 +66,7 @@ my @bad = (
       q{QuartPushLinkHeader: 'yes' is not a valid value (expected on or off)} ],
 );
 
-plan tests => 2 * @bad + 3;
+plan tests => 2 * @bad + 9;
 
 my $dir = tempdir(CLEANUP => 1);
 sub check_config {
@@ -57,7 +75,9 @@ sub check_config {
                              http2 => $with_http2);
 }
 
-my ($rc, $out) = check_config('QuartPushResource /static/css/site.css as=style critical', 1);
+my ($rc, $out) = httpd_config_test($dir, qq{H2EarlyHints on\n<Location "/">\n}
+    . qq{    QuartPushResource /static/css/site.css as=style critical\n</Location>},
+    http2 => 1);
 is($rc, 0, 'a correct configuration passes httpd -t') or diag $out;
 unlike($out, qr/quartpush:warn/, '... without a warning');
 ($rc, $out) = check_config('QuartPushResource /static/css/site.css');
@@ -71,3 +91,43 @@ for my $case (@bad) {
     ok index($out, $message) >= 0 && $out =~ /Syntax error on line 10 of /,
         "... saying where and why: $message" or diag $out;
 }
+
+# QuartPushEarlyHints is on by default: a server with rules whose 103s
+# mod_http2 would drop (H2EarlyHints off) gets a warning that names it.
+($rc, $out) = check_config('QuartPushResource /static/css/site.css', 1);
+like($out, qr/quartpush:warn.*QuartPushEarlyHints is on for the main server localhost .*but its H2EarlyHints is off/,
+     'H2EarlyHints off: httpd -t warns that browsers get no Early Hints');
+is($rc, 0, '... and still passes');
+($rc, $out) = check_config("QuartPushResource /static/css/site.css\n    QuartPushEarlyHints off", 1);
+unlike($out, qr/quartpush:warn/, 'QuartPushEarlyHints off in the scope of the rules: no warning');
+($rc, $out) = httpd_config_test($dir, <<'CONF', http2 => 1);
+QuartPushEarlyHints off
+<VirtualHost 127.0.0.1:1>
+    ServerName quiet.example
+    QuartPushResource /a.css
+</VirtualHost>
+<IfModule http2_module>
+<VirtualHost 127.0.0.1:1>
+    ServerName hinted.example
+    <IfModule http2_module>
+        H2EarlyHints on
+    </IfModule>
+    QuartPushEarlyHints on
+    QuartPushResource /a.css
+</VirtualHost>
+</IfModule>
+<VirtualHost 127.0.0.1:1>
+    ServerName silent.example
+    QuartPushEarlyHints on
+    <QuartPushRoutes>
+        /blog/<slug> => /blog.css
+    </QuartPushRoutes>
+</VirtualHost>
+CONF
+like($out, qr/QuartPushEarlyHints is on for the virtual host silent\.example \(\S+httpd\.conf:\d+\)/,
+     'a virtual host with routes and H2EarlyHints off is named, with its file and line');
+unlike($out, qr/hinted\.example|quiet\.example/,
+       '... not one with H2EarlyHints on (inside <IfModule>), nor one with QuartPushEarlyHints off')
+    or diag $out;
+my @warnings = $out =~ /(quartpush:warn)/g;
+is(scalar @warnings, 1, '... one warning in all') or diag $out;

@@ -13,13 +13,6 @@ use QuartPushTest;
 
 plan tests => 7;
 
-# Link values, whether sent as one folded header or several
-sub links_of {
-    my ($response) = @_;
-    return [ map { split /,\s*(?=<)/, $_->[1] }
-             grep { lc $_->[0] eq 'link' } @{ $response->{header_list} || [] } ];
-}
-
 # h2hints has H2EarlyHints on, so mod_http2 forwards the 103 it pushes from
 my $res = client_for('h2hints')->get('/hints/');
 my @hints = @{ $res->{interim} };

@@ -15,6 +15,6 @@ for my $vhost (h2_transports()) {
     is_deeply(paths_of($res), ['/self/a.css'], "$vhost: the page pushes /self/a.css once");
     is_deeply(($res->{pushes}[0]{response} || {})->{status}, 200,
              "$vhost: the pushed response is delivered");
-    like quartpush_log_for('/self/a.css'), qr/ quartpush=- pushed=PUSHED$/,
+    like quartpush_log_for('/self/a.css'), qr/ quartpush=- hints=- pushed=PUSHED$/,
          "$vhost: the pushed request announced nothing itself";
 }

@@ -10,7 +10,7 @@ use Apache::Test ();
 use Apache::TestConfig ();
 use Apache::QuartPush::TestClient;
 
-our @EXPORT = qw(client_for h2_transports paths_of quartpush_log_for
+our @EXPORT = qw(client_for h2_transports paths_of links_of quartpush_log_for
                  module_so httpd_config_test COPIED_HEADERS);
 
 # The request headers mod_http2 copies into a pushed request, the same set
@@ -36,6 +36,14 @@ sub client_for {
 sub paths_of {
     my ($res) = @_;
     return [ map { $_->[0] } @{ $res->{push_promises} } ];
+}
+
+# The Link values of a response (final or 103), whether sent as one folded
+# header, as mod_http2 does, or as several.
+sub links_of {
+    my ($response) = @_;
+    return [ map { split /,\s*(?=<)/, $_->[1] }
+             grep { lc $_->[0] eq 'link' } @{ $response->{header_list} || [] } ];
 }
 
 # The line that LogFormat "quartpush" wrote for the latest request of $uri.

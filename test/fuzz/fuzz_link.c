@@ -3,7 +3,10 @@
  * builds a link whose header value is safe to send: it starts with
  * "<URL>; rel=preload" for a same-origin absolute path, has no control
  * characters, and its quoted strings are closed. (A media query may hold
- * '<', '>' or ',' inside its quotes: range syntax, query lists.) */
+ * '<', '>' or ',' inside its quotes: range syntax, query lists.)
+ * The same input as a preconnect origin, first word, params after: it is
+ * refused, or its header is exactly "<http(s)://host[:port]>; rel=preconnect"
+ * with a host of letters, digits, '-', '.', or an IPv6 literal. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,52 @@
 #include "qp_link.h"
 
 static apr_pool_t *root;
+
+static void check_preconnect(apr_pool_t *p, const char *line)
+{
+    apr_array_header_t *words;
+    qp_link *link;
+    const char *h, *rest;
+    int in_v6 = 0;
+
+    if (qp_words_split(&words, p, line) || words->nelts == 0) {
+        return;
+    }
+    if (qp_link_make_preconnect(&link, p, APR_ARRAY_IDX(words, 0, const char *),
+                                words->nelts - 1,
+                                (const char *const *)words->elts + 1)) {
+        if (link) {
+            abort();
+        }
+        return;
+    }
+    if (!link->preconnect || !link->nopush) {
+        abort();
+    }
+    if (!strncmp(link->header, "<https://", 9)) {
+        h = link->header + 9;
+    }
+    else if (!strncmp(link->header, "<http://", 8)) {
+        h = link->header + 8;
+    }
+    else {
+        abort();
+    }
+    for (; *h && *h != '>'; ++h) {
+        in_v6 += (*h == '[') - (*h == ']');
+        if (!((*h >= 'a' && *h <= 'z') || (*h >= '0' && *h <= '9')
+              || *h == '-' || *h == '.' || *h == ':' || *h == '[' || *h == ']'
+              || (in_v6 && ((*h >= 'A' && *h <= 'F'))))) {
+            abort();
+        }
+    }
+    rest = h;
+    if (strcmp(rest, ">; rel=preconnect")
+        && strcmp(rest, ">; rel=preconnect; crossorigin")
+        && strcmp(rest, ">; rel=preconnect; crossorigin=use-credentials")) {
+        abort();
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -53,6 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else if (link) {
         abort();
     }
+    check_preconnect(p, line);
     apr_pool_destroy(p);
     return 0;
 }

@@ -75,11 +75,23 @@ static void check_resources(apr_pool_t *p, const qp_match *m)
                                                const qp_resource *);
         const char *url = qp_resource_url(p, res, m);
         const char *h = qp_resource_header(p, res, m);
-        const char *prefix = apr_pstrcat(p, "<", url, ">; rel=preload", NULL);
+        const char *prefix;
         int quotes = 0;
 
-        if (qp_url_check(p, url) != NULL) {
+        if (res->link->preconnect) {
+            /* an origin, checked by fuzz_link; never pushed */
+            const char *canon;
+            if (!res->link->nopush || res->parts
+                || qp_origin_check(p, url, &canon) || strcmp(canon, url)) {
+                abort();
+            }
+            prefix = apr_pstrcat(p, "<", url, ">; rel=preconnect", NULL);
+        }
+        else if (qp_url_check(p, url) != NULL) {
             abort();
+        }
+        else {
+            prefix = apr_pstrcat(p, "<", url, ">; rel=preload", NULL);
         }
         if (strncmp(h, prefix, strlen(prefix)) != 0) {
             abort();

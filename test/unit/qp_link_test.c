@@ -278,6 +278,110 @@ static void test_merge(void)
               "qp_links_find finds by exact URL");
 }
 
+/* The header for a preconnect to origin with optional params, or the
+ * error. */
+static const char *preconnect(const char *origin, const char *param)
+{
+    qp_link *link;
+    const char *params[1];
+    const char *err;
+
+    params[0] = param;
+    err = qp_link_make_preconnect(&link, pool, origin, param ? 1 : 0, params);
+    if (err) {
+        return err;
+    }
+    if (!link->preconnect || !link->nopush) {
+        return "(a preconnect link must be marked preconnect and nopush)";
+    }
+    return link->header;
+}
+
+static void test_preconnect(void)
+{
+    static const struct {
+        const char *origin, *param, *want, *what;
+    } cases[] = {
+        { "https://cdn.example.com", NULL,
+          "<https://cdn.example.com>; rel=preconnect", "an https origin" },
+        { "HTTPS://CDN.Example.COM/", NULL,
+          "<https://cdn.example.com>; rel=preconnect",
+          "scheme and host in lower case, a trailing '/' dropped" },
+        { "http://cdn.example.com:8080", "crossorigin",
+          "<http://cdn.example.com:8080>; rel=preconnect; crossorigin",
+          "http, a port, crossorigin" },
+        { "https://[2001:db8::1]:443", "crossorigin=use-credentials",
+          "<https://[2001:db8::1]:443>; rel=preconnect; crossorigin=use-credentials",
+          "an IPv6 literal and use-credentials" },
+        { "https://cdn.example.com", "as=style",
+          "'as=style': a preconnect takes no parameter but "
+          "crossorigin[=anonymous|use-credentials]", "as= is refused" },
+        { "https://cdn.example.com", "crossoriginx",
+          "'crossoriginx': a preconnect takes no parameter but "
+          "crossorigin[=anonymous|use-credentials]", "no prefix tricks" },
+        { "https://cdn.example.com", "crossorigin=maybe",
+          "'crossorigin=maybe': unknown CORS mode (expected crossorigin, "
+          "crossorigin=anonymous or crossorigin=use-credentials)",
+          "the CORS mode is checked" },
+        { "", NULL, "an empty origin (expected e.g. https://cdn.example.com)",
+          "an empty origin" },
+        { "ftp://cdn.example.com", NULL, "'ftp://cdn.example.com' is not an "
+          "http or https origin (expected e.g. https://cdn.example.com)",
+          "another scheme" },
+        { "//cdn.example.com", NULL, "'//cdn.example.com' is not an http or "
+          "https origin (expected e.g. https://cdn.example.com)",
+          "no scheme" },
+        { "https://", NULL, "'https://' does not name a valid host (expected "
+          "a DNS name or a bracketed IPv6 address)", "no host" },
+        { "https://cdn.example.com/x", NULL, "'https://cdn.example.com/x' is "
+          "more than an origin: no user, path, query or fragment (expected "
+          "e.g. https://cdn.example.com)", "a path" },
+        { "https://cdn.example.com//", NULL, "'https://cdn.example.com//' is "
+          "more than an origin: no user, path, query or fragment (expected "
+          "e.g. https://cdn.example.com)", "two slashes" },
+        { "https://a@cdn.example.com", NULL, "'https://a@cdn.example.com' is "
+          "more than an origin: no user, path, query or fragment (expected "
+          "e.g. https://cdn.example.com)", "a user" },
+        { "https://cdn.example.com?x", NULL, "'https://cdn.example.com?x' is "
+          "more than an origin: no user, path, query or fragment (expected "
+          "e.g. https://cdn.example.com)", "a query" },
+        { "https://cdn.example.com:0", NULL, "'https://cdn.example.com:0' has "
+          "a bad port (expected a number from 1 to 65535)", "port 0" },
+        { "https://cdn.example.com:65536", NULL, "'https://cdn.example.com:65536' "
+          "has a bad port (expected a number from 1 to 65535)", "port 65536" },
+        { "https://cdn.example.com:", NULL, "'https://cdn.example.com:' has a "
+          "bad port (expected a number from 1 to 65535)", "an empty port" },
+        { "https://cdn.example.com:8a", NULL, "'https://cdn.example.com:8a' has "
+          "a bad port (expected a number from 1 to 65535)", "a port with a letter" },
+        { "https://cdn.example.com>; rel=x", NULL, "'https://cdn.example.com>; "
+          "rel=x' does not name a valid host (expected a DNS name or a "
+          "bracketed IPv6 address)", "no way out of the <>" },
+        { "https://cdn.example.com\r\nSet-Cookie: a=b", NULL,
+          "'https://cdn.example.com\r\nSet-Cookie: a=b' does not name a valid "
+          "host (expected a DNS name or a bracketed IPv6 address)",
+          "no header injection" },
+        { "https://cdn..example.com", NULL, "'https://cdn..example.com' does "
+          "not name a valid host (expected a DNS name or a bracketed IPv6 "
+          "address)", "an empty label" },
+        { "https://-cdn.example.com", NULL, "'https://-cdn.example.com' does "
+          "not name a valid host (expected a DNS name or a bracketed IPv6 "
+          "address)", "a leading '-'" },
+        { "https://[::1", NULL, "'https://[::1' does not name a valid host "
+          "(expected a DNS name or a bracketed IPv6 address)",
+          "an unclosed IPv6 literal" },
+        { "https://[zz::1]", NULL, "'https://[zz::1]' does not name a valid "
+          "host (expected a DNS name or a bracketed IPv6 address)",
+          "an IPv6 literal of non-hex" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+        qp_tap_is_str(preconnect(cases[i].origin, cases[i].param),
+                      cases[i].want,
+                      apr_psprintf(pool, "preconnect: %s", cases[i].what));
+    }
+}
+
 int main(void)
 {
     apr_initialize();
@@ -289,6 +393,7 @@ int main(void)
     test_param_errors();
     test_parse_line();
     test_merge();
+    test_preconnect();
     apr_pool_destroy(pool);
     apr_terminate();
     return qp_tap_done();

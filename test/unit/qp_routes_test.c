@@ -1198,6 +1198,45 @@ static void test_segments(void)
               "var_seg gives each placeholder's segment");
 }
 
+/* preconnect=ORIGIN: a connection hint among a route's resources */
+static void test_preconnect(void)
+{
+    qp_routes *t = table(
+        "/blog/<slug> => preconnect=https://IMG.example.com, /img/<slug>.png\n"
+        "/shop => /s.css, preconnect=https://pay.example.com:8443 crossorigin\n");
+    qp_match m;
+
+    qp_tap_is_str(resource_of(t, "/blog/a", 0, 1),
+                  "<https://img.example.com>; rel=preconnect",
+                  "preconnect=ORIGIN becomes a rel=preconnect link, host in "
+                  "lower case");
+    qp_tap_is_str(resource_of(t, "/blog/a", 1, 1),
+                  "</img/a.png>; rel=preload; as=image",
+                  "... next to a templated preload");
+    qp_tap_is_str(resource_of(t, "/shop", 1, 1),
+                  "<https://pay.example.com:8443>; rel=preconnect; crossorigin",
+                  "with a port and crossorigin");
+    qp_tap_ok(qp_routes_match(t, "/shop", &m)
+              && APR_ARRAY_IDX(m.route->resources, 1,
+                               const qp_resource *)->link->nopush,
+              "a preconnect is never pushed (nopush)");
+    qp_tap_is_str(line_error("/a => preconnect=/static/"),
+                  "'/static/' is not an http or https origin (expected e.g. "
+                  "https://cdn.example.com)", "a path is not an origin");
+    qp_tap_is_str(line_error("/a => preconnect=https://x.example.com/<p>"),
+                  "'https://x.example.com/<p>' is more than an origin: no "
+                  "user, path, query or fragment (expected e.g. "
+                  "https://cdn.example.com)", "no placeholders in an origin");
+    qp_tap_is_str(line_error("/a => preconnect=https://x.example.com as=font"),
+                  "'as=font': a preconnect takes no parameter but "
+                  "crossorigin[=anonymous|use-credentials]",
+                  "a preconnect takes only crossorigin");
+    qp_tap_is_str(line_error("/a => preconnect=https://evil.example.com>;rel=preload"),
+                  "'https://evil.example.com>;rel=preload' does not name a "
+                  "valid host (expected a DNS name or a bracketed IPv6 "
+                  "address)", "no way out of the <>");
+}
+
 int main(void)
 {
     apr_initialize();
@@ -1221,6 +1260,7 @@ int main(void)
     test_text_errors();
     test_files();
     test_segments();
+    test_preconnect();
     apr_pool_destroy(pool);
     apr_terminate();
     return qp_tap_done();
