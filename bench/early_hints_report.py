@@ -255,14 +255,14 @@ def spread(values):
 
 
 def markdown(s, labels, args):
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = args.when or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rounds = max((v["loads"] for v in s["configs"].values()), default=0)
     lines = [
         "# Slow page, Early Hints and push",
         "",
-        f"{now}, {os.cpu_count()} cores, {args.mode} run "
-        f"(`make bench{' QUICK=1' if args.mode == 'quick' else ''}`, this scenario took "
-        f"{args.seconds} s), {args.chromium or 'Chromium'}.",
+        f"{now}, {os.cpu_count()} cores, {args.mode} run of `{'QUICK=1 ' if args.mode == 'quick' else ''}"
+        f"bench/early-hints` (figure 6 of `make bench`), which took {args.seconds} s; "
+        f"{args.chromium or 'Chromium'}.",
         "A CGI that works 300 ms makes a page that needs a CSS and a JS file. Each configuration "
         "serves it from its own httpd (TLS h2) behind its own `bench/qp_delayproxy`, "
         f"{args.delay_ms:g} ms each way. Medians of {rounds} rounds; each round loads every "
@@ -484,6 +484,7 @@ def main():
     ap.add_argument("--seconds", default="?")
     ap.add_argument("--chromium", default="")
     ap.add_argument("--labels", default="")
+    ap.add_argument("--when", default="", help="the time of the run (default: now)")
     args = ap.parse_args()
     labels = dict(x.split("=", 1) for x in args.labels.split(";") if "=" in x)
     configs = list(labels) or ["nohints", "h2earlyhint", "quartpush"]
