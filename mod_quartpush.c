@@ -21,6 +21,7 @@
 #include <mod_http2.h>
 
 #include "mod_quartpush.h"
+#include "qp_digest.h"
 #include "qp_link.h"
 #include "qp_routes.h"
 
@@ -32,6 +33,15 @@ APLOG_USE_MODULE(quartpush);
 #define QP_NOTE           "quartpush"
 #define QP_NOTE_HINTS     "quartpush-hints"
 #define QP_ENV_OFF        "no-quartpush"
+#define QP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
+#define QP_MAX_COOKIE_AGE (10 * 365 * 86400)
+
+/* QuartPushCookie: where a client keeps the digest of what it was sent.
+ * name NULL is "off". */
+typedef struct {
+    const char *name;
+    int max_age;                /* seconds, or -1 for a session cookie */
+} qp_cookie_conf;
 
 /* QuartPushEarlyHints: who gets the links as 103 Early Hints when the
  * client does not accept push. */
@@ -48,6 +58,7 @@ typedef struct {
     int limit;                  /* QuartPushLimit */
     int link_header;            /* QuartPushLinkHeader on|off */
     int early_hints;            /* QuartPushEarlyHints: QP_HINTS_* */
+    const qp_cookie_conf *cookie;   /* QuartPushCookie, NULL when unset */
     apr_array_header_t *links;  /* qp_link *, parent's first */
 } qp_dir_conf;
 
@@ -74,6 +85,11 @@ typedef struct {
     const char *hinted;             /* the same for hints only */
     const char *route_uri;          /* the path routes match */
     const void *dir_conf;           /* the scope of the URL asked for */
+    qp_digest *digest;              /* QuartPushCookie: what the client has */
+    const qp_cookie_conf *cookie;   /* ... and the cookie it goes back in */
+    const char *skipped;            /* URLs skipped as already sent */
+    unsigned int digest_read:1;     /* the digest was looked for */
+    unsigned int digest_dirty:1;    /* the client needs a new cookie */
 } qp_response_state;
 
 /* How the links reach this client, if at all. */
@@ -111,6 +127,7 @@ static void *qp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
                       add->link_header : base->link_header;
     dc->early_hints = add->early_hints != QP_UNSET ?
                       add->early_hints : base->early_hints;
+    dc->cookie = add->cookie ? add->cookie : base->cookie;
     /* no copy when only one side declares resources (the usual case) */
     dc->links = qp_links_merge(p, base->links, add->links);
     return dc;
@@ -155,6 +172,50 @@ static const char *qp_cmd_early_hints(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "%s: '%s' is not a valid value "
                             "(expected on, off or h1)", cmd->cmd->name, arg);
     }
+    return NULL;
+}
+
+static const char *qp_cmd_cookie(cmd_parms *cmd, void *dconf,
+                                 const char *name, const char *opt)
+{
+    qp_dir_conf *dc = dconf;
+    qp_cookie_conf *cc = apr_pcalloc(cmd->pool, sizeof(*cc));
+    const char *err;
+
+    cc->max_age = -1;
+    if (!strcasecmp(name, "off")) {
+        if (opt) {
+            return apr_psprintf(cmd->pool, "%s: off takes no option (got "
+                                "'%s')", cmd->cmd->name, opt);
+        }
+        dc->cookie = cc;            /* name NULL: no digest in this scope */
+        return NULL;
+    }
+    if ((err = qp_cookie_name_check(cmd->pool, name)) != NULL) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    cc->name = name;
+    if (opt) {
+        char *end;
+        apr_int64_t n;
+
+        if (strncasecmp(opt, "max-age=", 8)) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not an option "
+                                "(expected max-age=SECONDS)", cmd->cmd->name,
+                                opt);
+        }
+        errno = 0;
+        n = apr_strtoi64(opt + 8, &end, 10);
+        if (errno || end == opt + 8 || *end || n < 0
+            || n > QP_MAX_COOKIE_AGE) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not a valid max-age "
+                                "(expected a whole number of seconds from 0 "
+                                "to %d, ten years)", cmd->cmd->name, opt,
+                                QP_MAX_COOKIE_AGE);
+        }
+        cc->max_age = (int)n;
+    }
+    dc->cookie = cc;
     return NULL;
 }
 
@@ -437,6 +498,11 @@ static const command_rec qp_cmds[] = {
                      "an origin the page will use, e.g. "
                      "https://cdn.example.com, then optional crossorigin: "
                      "hinted as rel=preconnect, never pushed"),
+    AP_INIT_TAKE12("QuartPushCookie", qp_cmd_cookie, NULL,
+                   RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                   "NAME [max-age=SECONDS] | off: remember in a cookie what "
+                   "each client was pushed or hinted, and do not send it "
+                   "again (default off)"),
     AP_INIT_TAKE1("QuartPushLinkHeader", qp_cmd_link_header, NULL,
                   RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                   "on|off: also send the preload Link headers on the final "
@@ -625,14 +691,94 @@ static void qp_send_early_hints(request_rec *r, apr_table_t *links)
     r->status_line = saved_line;
 }
 
-/* Adds one link to the 103 unless this response announced its URL already
- * or reached the limit. */
+typedef struct {
+    const char *name;
+    const char *value;
+    apr_size_t len;
+} qp_cookie_find;
+
+static int qp_cookie_find_cb(void *baton, const char *key, const char *val)
+{
+    qp_cookie_find *cf = baton;
+
+    cf->value = qp_cookie_value(val, cf->name, &cf->len);
+    return cf->value == NULL;       /* the first one wins */
+}
+
+/* QuartPushCookie: the digest of what this client was sent before, read
+ * once per response from its cookie; NULL when the scope has no cookie. A
+ * cookie that is not a valid digest is no error: it is replaced. */
+static qp_digest *qp_digest_get(request_rec *r, qp_response_state *st,
+                                const qp_dir_conf *dc)
+{
+    qp_cookie_find cf;
+
+    if (st->digest_read) {
+        return st->digest;
+    }
+    st->digest_read = 1;
+    if (!dc->cookie || !dc->cookie->name) {
+        return NULL;
+    }
+    st->cookie = dc->cookie;
+    cf.name = dc->cookie->name;
+    cf.value = NULL;
+    apr_table_do(qp_cookie_find_cb, &cf, r->headers_in, "Cookie", NULL);
+    if (cf.value) {
+        st->digest = qp_digest_decode(r->pool, cf.value, cf.len);
+        if (!st->digest) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "QuartPushCookie: "
+                          "cookie %s is not a valid digest (%" APR_SIZE_T_FMT
+                          " bytes); replaced", cf.name, cf.len);
+            st->digest_dirty = 1;
+        }
+    }
+    if (!st->digest) {
+        st->digest = qp_digest_create(r->pool);
+    }
+    /* the cookie is set once the response is complete, so that pushes
+     * from the handler (the API) are in it too */
+    ap_add_output_filter(QP_COOKIE_FILTER, st, r, r->connection);
+    return st->digest;
+}
+
+/* Sets the client's new digest cookie as the response headers go out. */
+static apr_status_t qp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    qp_response_state *st = f->ctx;
+    request_rec *r = f->r;
+
+    if (st->digest_dirty && st->cookie) {
+        const qp_cookie_conf *cc = st->cookie;
+        apr_table_addn(r->err_headers_out, "Set-Cookie",
+            apr_pstrcat(r->pool, cc->name, "=",
+                        qp_digest_encode(r->pool, st->digest), "; Path=/",
+                        cc->max_age >= 0 ? apr_psprintf(r->pool,
+                            "; Max-Age=%d", cc->max_age) : "",
+                        "; HttpOnly",
+                        strcmp(ap_http_scheme(r), "https") ? "" : "; Secure",
+                        "; SameSite=Lax", NULL));
+        st->digest_dirty = 0;
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* Adds one link to the 103 unless this response announced its URL already,
+ * the client's digest says it has it, or the limit is reached. */
 static void qp_announce(request_rec *r, qp_response_state *st,
                         apr_table_t **hints, int limit, int *over,
-                        const char *url, const char *header, int nopush,
-                        qp_send_e how)
+                        const char *url, const char *header,
+                        const qp_link *link, qp_send_e how)
 {
+    int digested = st->digest && !link->preconnect;
+
     if (qp_was_announced(st, url)) {
+        return;
+    }
+    if (digested && qp_digest_contains(st->digest, url)) {
+        st->skipped = st->skipped ?
+            apr_pstrcat(r->pool, st->skipped, " ", url, NULL) : url;
         return;
     }
     if (!st->announced) {
@@ -647,7 +793,10 @@ static void qp_announce(request_rec *r, qp_response_state *st,
     }
     apr_table_addn(*hints, "Link", header);
     APR_ARRAY_PUSH(st->announced, const char *) = url;
-    if (how == QP_SEND_PUSH && !nopush) {
+    if (digested && qp_digest_add(st->digest, url)) {
+        st->digest_dirty = 1;
+    }
+    if (how == QP_SEND_PUSH && !link->nopush) {
         st->pushed = st->pushed ?
             apr_pstrcat(r->pool, st->pushed, " ", url, NULL) : url;
     }
@@ -667,10 +816,11 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
     apr_table_t *hints = NULL;
     int i, over = 0;
 
+    qp_digest_get(r, st, dc);
     for (i = 0; dc->links && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         qp_announce(r, st, &hints, limit, &over, link->url, link->header,
-                    link->nopush, how);
+                    link, how);
     }
     for (i = 0; m && i < m->route->resources->nelts; ++i) {
         const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
@@ -678,12 +828,17 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
         const char *url = qp_resource_url(r->pool, res, m);
         qp_announce(r, st, &hints, limit, &over, url,
                     qp_resource_header_for_url(r->pool, res, url),
-                    res->link->nopush, how);
+                    res->link, how);
     }
     if (over) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "QuartPushLimit %d reached: %d more resource(s) not "
                       "announced", limit, over);
+    }
+    if (st->skipped) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "QuartPushCookie: the client has %s already",
+                      st->skipped);
     }
     if (hints) {
         qp_send_early_hints(r, hints);
@@ -879,12 +1034,14 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
     }
     dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
     limit = QP_CONF_GET(dc, limit, QP_DEFAULT_LIMIT);
+    qp_digest_get(r, st, dc);
     qp_announce(r, st, &hints, limit, &over, link->url, link->header,
-                link->nopush, QP_SEND_PUSH);
+                link, QP_SEND_PUSH);
     if (!hints) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "quartpush_make_push_promise(%s) ignored: QuartPushLimit "
-                      "%d reached", link->url, limit);
+                      "quartpush_make_push_promise(%s) ignored: %s", link->url,
+                      over ? "QuartPushLimit reached" :
+                      "QuartPushCookie: the client has it already");
         return APR_ENOTIMPL;
     }
     qp_send_early_hints(r, hints);
@@ -1125,6 +1282,9 @@ static void qp_register_hooks(apr_pool_t *p)
     /* before mod_dir can rewrite r->uri in fixups: keep the path routes match */
     ap_hook_header_parser(qp_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(qp_fixups, fixups_after, NULL, APR_HOOK_LAST);
+    /* QuartPushCookie: the digest goes out with the response headers */
+    ap_register_output_filter(QP_COOKIE_FILTER, qp_cookie_out_filter, NULL,
+                              AP_FTYPE_CONTENT_SET);
 }
 
 module AP_MODULE_DECLARE_DATA quartpush_module = {

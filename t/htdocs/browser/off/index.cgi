@@ -1,0 +1,4 @@
+#!/bin/sh
+# The same page as /browser/hints/, under /browser/off/ where
+# QuartPushEarlyHints is off. mod_cgid runs a script in its own directory.
+exec ../hints/index.cgi
