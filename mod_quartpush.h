@@ -46,8 +46,11 @@
  *         APR_ENOTIMPL  pushing is impossible, and nothing was sent: HTTP/1.x,
  *                       a client that refuses push, a pushed request, a
  *                       request other than GET, QuartPush off or no-quartpush,
- *                       or QuartPushLimit reached (Quart's "ignore the push
- *                       promise")
+ *                       QuartPushLimit reached, or the client's
+ *                       QuartPushCookie digest says it has url already
+ *                       (Quart's "ignore the push promise"). The API pushes
+ *                       only: a client that refuses push gets no Early Hints
+ *                       from it, since browsers use only the first 103
  *         APR_EINVAL    url or params are not valid; the reason is logged
  *         APR_EGENERAL  the final response headers were sent already: a push
  *                       can no longer be promised (logged at debug level)

@@ -9,7 +9,7 @@ use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 34;
+plan tests => 38;
 
 # the qpd cookie a response sets: (value, attributes), or ()
 sub set_cookie {
@@ -110,3 +110,18 @@ ok($max > 100 && $max <= 195, "140 resources later the cookie is at most 195 cha
 is($pushed, 140, '... and each new resource was pushed once');
 $res = visit('h2c', '/ck/140', "qpd=$cookie");
 is_deeply(paths_of($res), [], '... the latest one is remembered');
+
+# --- pushes made through the API during the handler are remembered too
+SKIP: {
+    skip 'the C test module mod_quartpush_api was not built', 4
+        unless Apache::Test::have_module('mod_quartpush_api.c');
+    my $url = '/static/css/site.css';
+    $res = visit('h2tls', "/api/cookie/?push=$url");
+    is_deeply(paths_of($res), [$url], 'API: the first push goes out');
+    my ($api) = set_cookie($res);
+    ok(defined $api, '... and the cookie, set after the handler pushed, records it');
+    $res = visit('h2tls', "/api/cookie/?push=$url", "qpd=$api");
+    is_deeply(paths_of($res), [], '... the repeat visit gets no push');
+    like($res->{body}, qr{^push \Q$url\E ENOTIMPL$}m,
+         '... and the call returns APR_ENOTIMPL (the client has it)');
+}
