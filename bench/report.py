@@ -186,7 +186,8 @@ def markdown(s, labels, args, rss_counts):
                   f"{fmt(m.get('bytes') and m['bytes'] / 1048576, '{:.1f} MB')} "
                   f"| {'met' if m.get('bytes') is not None and m['bytes'] < 64 * 1048576 else 'MISSED'} |"]
     lines += ["", "How to read each figure: [bench/README.md](../README.md). "
-              "The chart: [ratios.svg](ratios.svg).", ""]
+              "The chart: [ratios.svg](ratios.svg). The slow page with Early Hints "
+              "(figure 6): [early-hints.md](early-hints.md).", ""]
     return "\n".join(lines)
 
 
