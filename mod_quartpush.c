@@ -644,12 +644,13 @@ static qp_send_e qp_delivery(request_rec *r, const qp_dir_conf *dc,
             *reason = "mod_http2 is not loaded";
             return QP_SEND_NONE;
         }
-        if (qp_is_pushed_request(r)) {
-            *code = QP_SKIP_PUSHED;
-            *reason = "it is itself a pushed request";
-            return QP_SEND_NONE;
-        }
         if (qp_client_accepts_push(r)) {
+            /* (only a client that accepts push has pushed requests) */
+            if (qp_is_pushed_request(r)) {
+                *code = QP_SKIP_PUSHED;
+                *reason = "it is itself a pushed request";
+                return QP_SEND_NONE;
+            }
             return QP_SEND_PUSH;
         }
         if (hints == QP_HINTS_OFF) {
