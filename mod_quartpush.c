@@ -380,7 +380,17 @@ static const char *qp_cmd_routes_file(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "%s: '%s' is not a valid path",
                             cmd->cmd->name, arg);
     }
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, cmd->temp_pool);
+    /* the type is checked before opening too: opening a FIFO for reading
+     * blocks until a writer comes, and httpd would hang at startup */
+    rv = apr_stat(&finfo, path, APR_FINFO_TYPE, cmd->temp_pool);
+    if (rv == APR_SUCCESS && finfo.filetype != APR_REG) {
+        return apr_psprintf(cmd->pool, "%s: '%s' (%s) is not a regular "
+                            "file", cmd->cmd->name, arg, path);
+    }
+    if (rv == APR_SUCCESS || APR_STATUS_IS_INCOMPLETE(rv)) {
+        rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT,
+                           cmd->temp_pool);
+    }
     if (rv == APR_SUCCESS) {
         rv = apr_file_info_get(&finfo, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
         if (rv == APR_SUCCESS && finfo.filetype != APR_REG) {
