@@ -330,7 +330,8 @@ for my $c (@cases) {
            "$name: ended cleanly after the client's GOAWAY ($how, "
            . scalar(@{ $res->{push_promises} }) . ' promise(s) seen; the server '
            . 'reset no request stream and sent no error GOAWAY)'
-           or diag join "\n", map { "$_->{type} stream $_->{stream} " . ($_->{error} // '') }
+           or diag join "\n", map { "$_->{type} stream $_->{stream} " . ($_->{error} // '')
+                                      . ($_->{rejected} ? ' (rejected by the client)' : '') }
                                 @{ $res->{frames} };
     }
     elsif ($c->{malformed}) {

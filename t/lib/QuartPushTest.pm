@@ -109,7 +109,7 @@ CONF
             $( = $gid;
             $< = $> = $uid;
         }
-        exec @cmd;
+        { exec @cmd }
         print "exec $httpd: $!\n";
         POSIX::_exit(127);      # not exit: no END blocks of the test
     }
