@@ -40,6 +40,12 @@ APLOG_USE_MODULE(quartpush);
 #define QP_ENV_OFF        "no-quartpush"
 #define QP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
 #define QP_MAX_COOKIE_AGE (10 * 365 * 86400)
+/* mod_http2 reads a 103 back line by line into an 8 KB buffer
+ * (HUGE_STRING_LEN): one longer "Link: ..." line makes it drop the whole
+ * 103, every link in it, and log an error. A route placeholder's value can
+ * make a link that long (each byte may become %XX), so longer ones are
+ * left out. */
+#define QP_MAX_LINK_HEADER 8000
 
 /* QuartPushCookie: where a client keeps the digest of what it was sent.
  * name NULL is "off". */
@@ -431,7 +437,17 @@ static const char *qp_cmd_routes_file(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "%s: '%s' is not a valid path",
                             cmd->cmd->name, arg);
     }
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, cmd->temp_pool);
+    /* the type is checked before opening too: opening a FIFO for reading
+     * blocks until a writer comes, and httpd would hang at startup */
+    rv = apr_stat(&finfo, path, APR_FINFO_TYPE, cmd->temp_pool);
+    if (rv == APR_SUCCESS && finfo.filetype != APR_REG) {
+        return apr_psprintf(cmd->pool, "%s: '%s' (%s) is not a regular "
+                            "file", cmd->cmd->name, arg, path);
+    }
+    if (rv == APR_SUCCESS || APR_STATUS_IS_INCOMPLETE(rv)) {
+        rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT,
+                           cmd->temp_pool);
+    }
     if (rv == APR_SUCCESS) {
         rv = apr_file_info_get(&finfo, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
         if (rv == APR_SUCCESS && finfo.filetype != APR_REG) {
@@ -843,6 +859,14 @@ static void qp_announce(request_rec *r, qp_response_state *st,
         QP_COUNT(skipped[QP_SKIP_COOKIE]);
         return;
     }
+    if (strlen(header) > QP_MAX_LINK_HEADER) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "not announced: the "
+                      "Link value of %.80s... is %" APR_SIZE_T_FMT " bytes, "
+                      "more than mod_http2 forwards (%d)",
+                      ap_escape_logitem(r->pool, url), strlen(header),
+                      QP_MAX_LINK_HEADER);
+        return;
+    }
     if (!st->announced) {
         st->announced = apr_array_make(r->pool, 8, sizeof(const char *));
     }
@@ -1127,6 +1151,8 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "quartpush_make_push_promise(%s) ignored: %s", link->url,
                       over ? "QuartPushLimit reached" :
+                      strlen(link->header) > QP_MAX_LINK_HEADER ?
+                      "its Link value is too long for mod_http2" :
                       "QuartPushCookie: the client has it already");
         return APR_ENOTIMPL;
     }

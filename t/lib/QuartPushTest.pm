@@ -6,6 +6,7 @@ use warnings FATAL => 'all';
 
 use Exporter 'import';
 use Time::HiRes qw(sleep);
+use POSIX ();
 use Apache::Test ();
 use Apache::TestConfig ();
 use Apache::QuartPush::TestClient;
@@ -70,7 +71,11 @@ sub catfile { join '/', @_ }
 # Runs "httpd -t" on a minimal configuration that loads the module under
 # test and then holds $body (lines 1 to 8 are fixed, so $body starts on
 # line 9). Options: http2 => 1 loads mod_http2 too (on line 8 either way),
-# define => NAME adds -D NAME. Returns the exit code and what httpd said.
+# define => NAME adds -D NAME, timeout => SECONDS kills an httpd that hangs
+# (default 60), user => NAME runs it as that user (only when root; $dir must
+# then be readable by NAME). Returns the exit code and what httpd said, then
+# the signal that killed httpd (0: none; a timeout kills it with SIGKILL),
+# the seconds it took, and whether it timed out.
 sub httpd_config_test {
     my ($dir, $body, %o) = @_;
     my $cfg = Apache::Test::config();
@@ -92,9 +97,38 @@ $body
 CONF
     close $fh;
     my $httpd = Apache::Test::vars('httpd');
-    my $define = $o{define} ? "-D $o{define}" : '';
-    my $out = `"$httpd" -t -f "$conf" $define 2>&1`;
-    return ($? >> 8, $out);
+    my @cmd = ($httpd, '-t', '-f', $conf, $o{define} ? ('-D', $o{define}) : ());
+    my $started = Time::HiRes::time();
+    my $pid = open(my $out_fh, '-|') // die "fork: $!";
+    if (!$pid) {
+        open STDERR, '>&', \*STDOUT or die "dup: $!";
+        if (defined $o{user} && $> == 0) {
+            my (undef, undef, $uid, $gid) = getpwnam($o{user});
+            defined $gid or do { print "no user $o{user}\n"; POSIX::_exit(127) };
+            $) = "$gid $gid";
+            $( = $gid;
+            $< = $> = $uid;
+        }
+        { exec @cmd }
+        print "exec $httpd: $!\n";
+        POSIX::_exit(127);      # not exit: no END blocks of the test
+    }
+    my ($out, $timed_out) = ('', 0);
+    eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm($o{timeout} || 60);
+        local $/;
+        $out = <$out_fh> // '';
+        alarm 0;
+        1;
+    } or do {
+        $timed_out = 1;
+        kill 'KILL', $pid;
+    };
+    close $out_fh;      # waits for httpd and sets $?
+    my $status = $?;
+    return ($status >> 8, $out, $status & 127,
+            Time::HiRes::time() - $started, $timed_out);
 }
 
 # The module under test, as t/TEST.PL loads it.

@@ -28,7 +28,8 @@ my %DEFAULTS = (
 );
 
 my %REQUEST_OPTS =
-  map { $_ => 1 } qw(method path headers body accept_push reset_push timeout);
+  map { $_ => 1 } qw(method path headers body accept_push reset_push goaway_after_push
+    timeout);
 
 sub new {
     my ( $class, %opt ) = @_;
@@ -99,6 +100,7 @@ sub request {
         body        => $opt{body},
         accept_push => $opt{accept_push} // $self->{accept_push},
         reset_push  => $opt{reset_push} // 0,
+        goaway_after_push => $opt{goaway_after_push} // 0,
         timeout     => $opt{timeout} // $self->{timeout},
     );
 
@@ -402,6 +404,7 @@ sub _request_h2 {
 
     my %pending;    # promised stream id => push record still in flight
     my $main_closed = 0;
+    my ( $goaway_sent, $got_eof ) = ( 0, 0 );
 
     # Streams whose final response HEADERS were just decoded; see
     # _allow_trailers for why this waits until the frame is fully processed.
@@ -433,6 +436,15 @@ sub _request_h2 {
                 };
                 push @{ $res->{pushes} }, $push;
                 push @{ $res->{push_promises} }, [ $push->{path}, {%$hash} ];
+
+                # A client that leaves in the middle of a push: GOAWAY
+                # right after the first PUSH_PROMISE. The server may still
+                # finish the streams it started, or close the connection.
+                if ( $req->{goaway_after_push} && !$goaway_sent ) {
+                    $goaway_sent = 1;
+                    $res->{goaway_sent_at} = $rel->();
+                    $con->finish;
+                }
 
                 if ( $req->{reset_push} ) {
                     $push->{cancelled} = 1;
@@ -487,12 +499,18 @@ sub _request_h2 {
     $con->preface(1);
 
     my $sid = $con->new_stream;
-    my @hdr = (
+
+    # CONNECT carries only :method and :authority (RFC 9113 8.5); its
+    # authority is the path argument
+    my @hdr =
+      $req->{method} eq 'CONNECT'
+      ? ( ':method' => 'CONNECT', ':authority' => $req->{path} )
+      : (
         ':method'    => $req->{method},
         ':scheme'    => $self->{tls} ? 'https' : 'http',
         ':authority' => $self->authority,
         ':path'      => $req->{path},
-    );
+      );
     my @user = @{ $req->{headers} };
     my %given;
     while ( my ( $n, $v ) = splice @user, 0, 2 ) {
@@ -635,7 +653,11 @@ sub _request_h2 {
                 wbuf        => \$wbuf,
                 fill_output => $fill,
                 on_read     => $on_read,
-                is_done     => sub { $main_closed && !%pending },
+                on_eof      => sub { $got_eof = 1 },
+                is_done     => sub {
+                    ( $main_closed && !%pending )
+                      || ( $goaway_sent && $got_eof );
+                },
                 state_desc  => sub {
                     my @parts;
                     push @parts,
@@ -1159,7 +1181,9 @@ Shorthand for C<< request(method => 'HEAD', path => $path, %options) >>.
 =head2 request(method => $method, path => $path, %options)
 
 Sends one request on a fresh connection and returns the response object
-described below.  Options:
+described below.  Over HTTP/2 a C<CONNECT> request carries only C<:method>
+and C<:authority>, as RFC 9113 8.5 requires, and C<path> is that authority
+(C<< path => 'example.com:443' >>).  Options:
 
 =over
 
@@ -1183,6 +1207,15 @@ Overrides the client's C<accept_push> for this request.
 C<1>: every PUSH_PROMISE is recorded and the promised stream is immediately
 cancelled with C<RST_STREAM(CANCEL)>; the request does not wait for it.
 Frames the server had already sent for it are read and discarded.
+
+=item goaway_after_push
+
+C<1>: right after the first PUSH_PROMISE, the client sends
+C<GOAWAY(NO_ERROR)> naming the last stream the server started, and opens
+no more streams: a client that leaves in the middle of a push.  The
+request then ends when every stream is closed, as usual, or when the
+server closes the connection, which is no error here; C<goaway_sent_at> in
+the response says when the GOAWAY was queued.
 
 =item timeout
 
@@ -1297,6 +1330,11 @@ RST_STREAM error code that closed the main stream, or C<undef>.
 
 C<< { last_stream_id, error, error_name, debug, time } >> if the server sent
 GOAWAY, else C<undef>.
+
+=item goaway_sent_at
+
+With C<goaway_after_push>: when the client queued its own GOAWAY, else
+absent.
 
 =item frames
 
