@@ -969,10 +969,16 @@ static const qp_match *qp_route_for(request_rec *r, const qp_srv_conf *sc,
 static void qp_add_final_links(request_rec *r, const qp_dir_conf *dc)
 {
     int limit = QP_CONF_GET(dc, limit, QP_DEFAULT_LIMIT);
+    qp_digest *digest = qp_digest_get(r, qp_state_get(r, 1), dc);
     int i;
 
     for (i = 0; i < dc->links->nelts && i < limit; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
+        /* mod_http2 pushes from these too: not what the client has */
+        if (digest && !link->preconnect
+            && qp_digest_contains(digest, link->url)) {
+            continue;
+        }
         apr_table_addn(r->headers_out, "Link", link->header);
     }
 }
@@ -1052,8 +1058,9 @@ static int qp_fixups(request_rec *r)
     dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
          ap_get_module_config(r->per_dir_config, &quartpush_module);
     sc = ap_get_module_config(r->server->module_config, &quartpush_module);
-    if ((!dc->links || dc->links->nelts == 0) && !sc->table) {
-        return DECLINED;
+    if (((!dc->links || dc->links->nelts == 0) && !sc->table)
+        || (r->handler && !strcmp(r->handler, "quartpush-status"))) {
+        return DECLINED;    /* nothing to announce; the status page itself */
     }
     if (!r->prev) {
         QP_COUNT(requests);
@@ -1248,16 +1255,15 @@ static void qp_check_early_hints(server_rec *s)
             continue;
         }
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sv,
-                     "QuartPushEarlyHints is on for %s%s (%s:%u) but its "
+                     "QuartPushEarlyHints is on for %s%s%s but its "
                      "H2EarlyHints is off: mod_http2 drops a 103, so browsers, "
                      "which refuse push, get no Early Hints over HTTP/2. Add "
                      "'H2EarlyHints on' there, or 'QuartPushEarlyHints off' "
                      "to silence this",
                      sv == s ? "the main server " : "the virtual host ",
                      sv->server_hostname ? sv->server_hostname : "(no name)",
-                     sv->defn_name ? sv->defn_name : ap_conftree ?
-                         ap_conftree->filename : "?",
-                     sv->defn_line_number);
+                     sv->defn_name ? apr_psprintf(s->process->pconf, " (%s:%u)",
+                         sv->defn_name, sv->defn_line_number) : "");
     }
 }
 

@@ -9,7 +9,7 @@ use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 38;
+plan tests => 41;
 
 # the qpd cookie a response sets: (value, attributes), or ()
 sub set_cookie {
@@ -125,3 +125,14 @@ SKIP: {
     like($res->{body}, qr{^push \Q$url\E ENOTIMPL$}m,
          '... and the call returns APR_ENOTIMPL (the client has it)');
 }
+
+# --- QuartPushLinkHeader on: the final response's links follow the digest
+#     too, since mod_http2 pushes from them as well
+$res = visit('h2tls', '/cookie/lh/index.html?lh=1');
+is_deeply(links_of($res), ['</static/css/site.css>; rel=preload; as=style',
+                           '</static/js/app.js>; rel=preload; as=script'],
+          'QuartPushLinkHeader: the first visit gets the final Link headers');
+my ($lh) = set_cookie($res);
+$res = visit('h2tls', '/cookie/lh/index.html?lh=2', "qpd=$lh");
+is_deeply(links_of($res), [], '... the repeat visit none');
+is_deeply(paths_of($res), [], '... and no push from them');

@@ -10,7 +10,7 @@ use Time::HiRes qw(sleep);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 22;
+plan tests => 23;
 
 sub status_json {
     my ($vhost) = @_;
@@ -57,6 +57,10 @@ cmp_ok($d{routes_matched}, '>=', 1, "routes matched counted ($d{routes_matched})
 cmp_ok($s{conditional}, '>=', 1, "conditional requests skipped ($s{conditional})");
 cmp_ok($s{client_refuses_push}, '>=', 1, "clients that refuse push, no hints possible ($s{client_refuses_push})");
 cmp_ok($s{limit}, '>=', 2, "resources over QuartPushLimit ($s{limit})");
+
+my ($again) = status_json();
+is($again->{counters}{requests}, $after->{counters}{requests},
+   'reading the status page is not counted as a request, nor pushes anything');
 
 # HTML by default, escaped
 $res = client_for('h2tls')->get('/quartpush-status');
