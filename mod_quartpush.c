@@ -298,7 +298,7 @@ static const char *qp_cmd_limit(cmd_parms *cmd, void *dconf, const char *arg)
 
     errno = 0;
     n = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || n < 0 || n > QP_MAX_LIMIT) {
+    if (errno || !apr_isdigit(*arg) || *end || n < 0 || n > QP_MAX_LIMIT) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not a valid limit "
                             "(expected a whole number from 0 to %d)",
                             cmd->cmd->name, arg, QP_MAX_LIMIT);
