@@ -1,1 +1,5 @@
-document.getElementById("status").textContent = "The pushed script ran.";
+// Loaded by every page; pushed, or hinted, with every page by <Location "/">.
+var quartpushStatus = document.getElementById("status");
+if (quartpushStatus) {
+    quartpushStatus.textContent = "app.js ran.";
+}
