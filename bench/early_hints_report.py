@@ -22,16 +22,7 @@ RESOURCES = ["/static/site.css", "/static/app.js"]
 SHORT = {PAGE: "HTML", "/static/site.css": "CSS", "/static/app.js": "JS"}
 
 
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def num(text):
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
+from qp_stats import median, num  # noqa: E402  (bench/qp_stats.py)
 
 
 def fmt(value, spec="{:.0f} ms", none="n/a"):

@@ -6,20 +6,10 @@ import argparse
 import datetime
 import os
 import platform
-import statistics
 import sys
 
 
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def num(text):
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
+from qp_stats import median, num  # noqa: E402  (bench/qp_stats.py)
 
 
 def kv(line):

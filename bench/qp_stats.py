@@ -1,0 +1,16 @@
+"""Small helpers shared by the benchmark reports (report.py,
+early_hints_report.py): medians that skip missing values, and numbers read
+from the raw TSV files, where a missing figure is an empty field."""
+import statistics
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def num(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
