@@ -96,6 +96,11 @@ const char *qp_url_check(apr_pool_t *p, const char *url)
                                     "at offset %d (expected %%XX with two hex "
                                     "digits)", url, (int)(s - url));
             }
+            if (s[1] == '0' && s[2] == '0') {
+                return apr_psprintf(p, "'%s' has %%00, an encoded NUL, at "
+                                    "offset %d: httpd answers such a path "
+                                    "with 404", url, (int)(s - url));
+            }
             continue;
         }
         if (c == '#') {
