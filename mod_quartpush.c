@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <apr_atomic.h>
+#include <apr_hash.h>
 #include <apr_lib.h>
 #include <apr_optional.h>
 #include <apr_shm.h>
@@ -621,23 +622,6 @@ static const char *qp_request_cannot_push(request_rec *r, qp_skip_e *code)
     return NULL;
 }
 
-/* Why this stream may not push now, or NULL: what the client and
- * mod_http2 allow. */
-static const char *qp_stream_cannot_push(request_rec *r)
-{
-    if (!qp_client_accepts_push(r)) {
-        return "the client does not accept push, or this is not HTTP/2";
-    }
-    if (qp_is_pushed_request(r)) {
-        return "it is itself a pushed request";
-    }
-    if (r->expecting_100) {
-        /* a 1xx now would be taken for the 100 the client waits for */
-        return "the client waits for 100-continue";
-    }
-    return NULL;
-}
-
 /* How the declared links reach this client: pushed when it accepts push,
  * otherwise as Early Hints where QuartPushEarlyHints allows them and the
  * 103 reaches the client (over HTTP/2, mod_http2 forwards it only with
@@ -766,6 +750,19 @@ static void qp_send_early_hints(request_rec *r, apr_table_t *links)
     r->headers_out = saved_headers;
     r->status = saved_status;
     r->status_line = saved_line;
+    QP_COUNT(responses);
+}
+
+/* The notes say what this response announced so far, on r (the request
+ * that logs them), also after an internal redirect. */
+static void qp_set_notes(request_rec *r, const qp_response_state *st)
+{
+    if (st->pushed) {
+        apr_table_setn(r->notes, QP_NOTE, st->pushed);
+    }
+    if (st->hinted) {
+        apr_table_setn(r->notes, QP_NOTE_HINTS, st->hinted);
+    }
 }
 
 typedef struct {
@@ -923,14 +920,8 @@ static void qp_push_links(request_rec *r, const qp_dir_conf *dc,
     st->limit = limit;
     if (hints) {
         qp_send_early_hints(r, hints);
-        QP_COUNT(responses);
     }
-    if (st->pushed) {
-        apr_table_setn(r->notes, QP_NOTE, st->pushed);
-    }
-    if (st->hinted) {
-        apr_table_setn(r->notes, QP_NOTE_HINTS, st->hinted);
-    }
+    qp_set_notes(r, st);
 }
 
 /* The route for this request, when its condition holds. A false condition
@@ -1052,8 +1043,8 @@ static int qp_fixups(request_rec *r)
     }
     st = qp_state_get(r, 0);
     /* an internally redirected request answers for its predecessors */
-    if (r->prev && st && st->pushed) {
-        apr_table_setn(r->notes, QP_NOTE, st->pushed);
+    if (r->prev && st) {
+        qp_set_notes(r, st);
     }
     dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
          ap_get_module_config(r->per_dir_config, &quartpush_module);
@@ -1093,7 +1084,9 @@ static const char *qp_push_impossible(request_rec *r)
 {
     const qp_dir_conf *dc = ap_get_module_config(r->per_dir_config,
                                                  &quartpush_module);
-    const char *reason;
+    const qp_srv_conf *sc = ap_get_module_config(r->server->module_config,
+                                                 &quartpush_module);
+    const char *reason = NULL;
     qp_skip_e code;
 
     if (r->main) {
@@ -1105,7 +1098,12 @@ static const char *qp_push_impossible(request_rec *r)
     if ((reason = qp_request_cannot_push(r, &code)) != NULL) {
         return reason;
     }
-    return qp_stream_cannot_push(r);
+    /* the same decision as for the configured links; the API only pushes */
+    if (qp_delivery(r, dc, sc, &reason, &code) != QP_SEND_PUSH) {
+        return reason ? reason : "the client does not accept push (it gets "
+                                 "Early Hints from the configured links only)";
+    }
+    return NULL;
 }
 
 static int quartpush_can_push(request_rec *r)
@@ -1164,13 +1162,7 @@ static apr_status_t quartpush_make_push_promise(request_rec *r, const char *url,
         return APR_ENOTIMPL;
     }
     qp_send_early_hints(r, hints);
-    QP_COUNT(responses);
-    if (st->pushed) {
-        apr_table_setn(r->notes, QP_NOTE, st->pushed);
-    }
-    if (st->hinted) {
-        apr_table_setn(r->notes, QP_NOTE_HINTS, st->hinted);
-    }
+    qp_set_notes(r, st);
     return APR_SUCCESS;
 }
 
@@ -1199,24 +1191,35 @@ static int qp_tree_early_hints(const ap_directive_t *d)
  * server whose definition starts at its file and line. A server not found
  * (a configuration made in an unusual way) counts as forwarding hints, so
  * that it still gets them and no false warning. */
-static void qp_scan_early_hints(server_rec *s)
+static void qp_scan_early_hints(apr_pool_t *ptemp, server_rec *s)
 {
+    apr_hash_t *vhosts = apr_hash_make(ptemp);  /* "file:line" -> node */
     const ap_directive_t *d;
     int main_on = qp_tree_early_hints(ap_conftree);
     server_rec *sv;
 
+    /* one pass over the tree, then one lookup per server: a configuration
+     * may have thousands of virtual hosts */
+    for (d = ap_conftree; d; d = d->next) {
+        if (!strcasecmp(d->directive, "<VirtualHost") && d->filename) {
+            apr_hash_set(vhosts, apr_psprintf(ptemp, "%s:%d", d->filename,
+                                              d->line_num),
+                         APR_HASH_KEY_STRING, d);
+        }
+    }
     for (sv = s; sv; sv = sv->next) {
         qp_srv_conf *sc = ap_get_module_config(sv->module_config,
                                                &quartpush_module);
         int on = -1, found = (sv == s);
 
-        for (d = ap_conftree; sv != s && d; d = d->next) {
-            if (!strcasecmp(d->directive, "<VirtualHost")
-                && (unsigned)d->line_num == sv->defn_line_number && sv->defn_name
-                && d->filename && !strcmp(d->filename, sv->defn_name)) {
+        if (sv != s && sv->defn_name) {
+            d = apr_hash_get(vhosts, apr_psprintf(ptemp, "%s:%u",
+                                                  sv->defn_name,
+                                                  sv->defn_line_number),
+                             APR_HASH_KEY_STRING);
+            if (d) {
                 on = qp_tree_early_hints(d->first_child);
                 found = 1;
-                break;
             }
         }
         sc->h2_early_hints = !found ? 1 : on >= 0 ? on : main_on > 0;
@@ -1305,7 +1308,7 @@ static int qp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
             return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
-    qp_scan_early_hints(s);
+    qp_scan_early_hints(ptemp, s);
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG
         && ap_state_query(AP_SQ_RUN_MODE) != AP_SQ_RM_CONFIG_TEST) {
         return OK;
