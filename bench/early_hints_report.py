@@ -22,7 +22,7 @@ RESOURCES = ["/static/site.css", "/static/app.js"]
 SHORT = {PAGE: "HTML", "/static/site.css": "CSS", "/static/app.js": "JS"}
 
 
-from qp_stats import median, num  # noqa: E402  (bench/qp_stats.py)
+from qp_stats import median, num, parse_labels  # noqa: E402  (bench/qp_stats.py)
 
 
 def fmt(value, spec="{:.0f} ms", none="n/a"):
@@ -477,7 +477,7 @@ def main():
     ap.add_argument("--labels", default="")
     ap.add_argument("--when", default="", help="the time of the run (default: now)")
     args = ap.parse_args()
-    labels = dict(x.split("=", 1) for x in args.labels.split(";") if "=" in x)
+    labels = parse_labels(args.labels)
     configs = list(labels) or ["nohints", "h2earlyhint", "quartpush"]
     s = summarize(read(args.tsv), configs)
     with open(os.path.join(args.outdir, "early-hints.md"), "w") as f:

@@ -1,6 +1,7 @@
 """Small helpers shared by the benchmark reports (report.py,
-early_hints_report.py): medians that skip missing values, and numbers read
-from the raw TSV files, where a missing figure is an empty field."""
+early_hints_report.py): medians that skip missing values, numbers read
+from the raw TSV files, where a missing figure is an empty field, and the
+--labels option ("name=label;name=label;")."""
 import statistics
 
 
@@ -14,3 +15,7 @@ def num(text):
         return float(text)
     except (TypeError, ValueError):
         return None
+
+
+def parse_labels(text):
+    return dict(x.split("=", 1) for x in text.split(";") if "=" in x)

@@ -9,7 +9,7 @@ import platform
 import sys
 
 
-from qp_stats import median, num  # noqa: E402  (bench/qp_stats.py)
+from qp_stats import median, num, parse_labels  # noqa: E402  (bench/qp_stats.py)
 
 
 def kv(line):
@@ -234,7 +234,7 @@ def main():
     ap.add_argument("--labels", default="")
     ap.add_argument("--rss-counts", default="")
     args = ap.parse_args()
-    labels = dict(x.split("=", 1) for x in args.labels.split(";") if "=" in x)
+    labels = parse_labels(args.labels)
     pairs, push, push_h2c, complete, rss, args.matcher = read(args.tsv)
     s = summarize(pairs, push, push_h2c, complete, rss, args.rtt_ms)
     counts = args.rss_counts.split(",") if args.rss_counts else ["few", "many"]
