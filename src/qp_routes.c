@@ -679,12 +679,70 @@ const char *qp_route_parse_line(qp_route **proute, apr_pool_t *p,
     return err;
 }
 
+struct qp_routes_reader {
+    apr_pool_t *pool;               /* the routes' */
+    apr_pool_t *scratch;            /* one line's, cleared after it */
+    apr_pool_t *lookup;             /* the interning table's */
+    apr_hash_t *interned;           /* resources shared by routes */
+    apr_array_header_t *routes;
+    const char *name;
+};
+
+qp_routes_reader *qp_routes_reader_make(apr_pool_t *p,
+                                        apr_array_header_t *routes,
+                                        const char *name)
+{
+    qp_routes_reader *rd = apr_pcalloc(p, sizeof(*rd));
+
+    rd->pool = p;
+    rd->routes = routes;
+    rd->name = name;
+    apr_pool_create(&rd->scratch, p);
+    apr_pool_create(&rd->lookup, p);
+    rd->interned = apr_hash_make(rd->lookup);
+    return rd;
+}
+
+const char *qp_routes_reader_line(qp_routes_reader *rd, const char *line,
+                                  int lineno)
+{
+    qp_route *route;
+    const char *err;
+
+    if (strlen(line) > QP_MAX_LINE) {
+        return qp_routes_reader_too_long(rd, lineno);
+    }
+    err = qp_route_parse(&route, rd->pool, rd->scratch, line,
+                         apr_psprintf(rd->pool, "%s:%d", rd->name, lineno),
+                         rd->interned);
+    apr_pool_clear(rd->scratch);
+    if (err) {
+        return apr_psprintf(rd->pool, "%s:%d: %s", rd->name, lineno, err);
+    }
+    if (route) {
+        APR_ARRAY_PUSH(rd->routes, qp_route *) = route;
+    }
+    return NULL;
+}
+
+const char *qp_routes_reader_too_long(qp_routes_reader *rd, int lineno)
+{
+    return apr_psprintf(rd->pool, "%s:%d: line too long (at most %d bytes)",
+                        rd->name, lineno, QP_MAX_LINE);
+}
+
+void qp_routes_reader_close(qp_routes_reader *rd)
+{
+    apr_pool_destroy(rd->scratch);
+    apr_pool_destroy(rd->lookup);
+}
+
 const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
                                  const char *text, apr_size_t len,
                                  const char *name)
 {
-    apr_hash_t *interned;
-    apr_pool_t *scratch, *lookup;
+    qp_routes_reader *rd;
+    apr_pool_t *joins;
     const char *s = text, *end = text + len, *err = NULL;
     int lineno = 0;
 
@@ -697,14 +755,12 @@ const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
         return apr_psprintf(p, "%s:%d: a NUL byte (expected a text file)",
                             name, n);
     }
-    apr_pool_create(&scratch, p);
-    apr_pool_create(&lookup, p);    /* the interning table, for this text */
-    interned = apr_hash_make(lookup);
+    rd = qp_routes_reader_make(p, routes, name);
+    apr_pool_create(&joins, p);
     while (s < end && !err) {
         apr_size_t total = 0;
         int first = lineno + 1;
         char *joined = NULL;
-        qp_route *route;
 
         /* one logical line: physical lines ending in '\' are joined */
         for (;;) {
@@ -722,13 +778,12 @@ const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
                 --n;
             }
             if (total + n > QP_MAX_LINE) {
-                err = apr_psprintf(p, "%s:%d: line too long (at most %d "
-                                   "bytes)", name, first, QP_MAX_LINE);
+                err = qp_routes_reader_too_long(rd, first);
                 break;
             }
-            joined = joined ? apr_pstrcat(scratch, joined, " ",
-                                          apr_pstrmemdup(scratch, s, n), NULL)
-                            : apr_pstrmemdup(scratch, s, n);
+            joined = joined ? apr_pstrcat(joins, joined, " ",
+                                          apr_pstrmemdup(joins, s, n), NULL)
+                            : apr_pstrmemdup(joins, s, n);
             total += n + 1;
             s = nl ? nl + 1 : end;
             if (!more) {
@@ -741,21 +796,13 @@ const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
                 break;
             }
         }
-        if (err) {
-            break;
+        if (!err) {
+            err = qp_routes_reader_line(rd, joined, first);
         }
-        err = qp_route_parse(&route, p, scratch, joined,
-                             apr_psprintf(p, "%s:%d", name, first), interned);
-        if (err) {
-            err = apr_psprintf(p, "%s:%d: %s", name, first, err);
-        }
-        else if (route) {
-            APR_ARRAY_PUSH(routes, qp_route *) = route;
-        }
-        apr_pool_clear(scratch);
+        apr_pool_clear(joins);
     }
-    apr_pool_destroy(scratch);
-    apr_pool_destroy(lookup);
+    apr_pool_destroy(joins);
+    qp_routes_reader_close(rd);
     return err;
 }
 

@@ -88,6 +88,22 @@ typedef struct qp_routes qp_routes;
 const char *qp_route_parse_line(qp_route **proute, apr_pool_t *p,
                                 const char *line, const char *origin);
 
+/* Reads route lines one logical line at a time, as a route file or a
+ * <QuartPushRoutes> block gives them: one parser and the same messages,
+ * "NAME:LINE: ...", for both. Routes are appended to routes (of
+ * qp_route *) and allocated from p; close frees the reader's scratch. */
+typedef struct qp_routes_reader qp_routes_reader;
+
+qp_routes_reader *qp_routes_reader_make(apr_pool_t *p,
+                                        apr_array_header_t *routes,
+                                        const char *name);
+/* One logical line (continuations joined) that starts on line lineno. */
+const char *qp_routes_reader_line(qp_routes_reader *rd, const char *line,
+                                  int lineno);
+/* The error for a logical line longer than QP_MAX_LINE. */
+const char *qp_routes_reader_too_long(qp_routes_reader *rd, int lineno);
+void qp_routes_reader_close(qp_routes_reader *rd);
+
 /* Parses a whole text (a route file): comments, blank lines, trailing "\"
  * continuations. Appends to routes (of qp_route *); name is used in the
  * origins and messages ("NAME:LINE: ..."). */
