@@ -1,0 +1,180 @@
+/* mod_quartpush and mod_http2: everything that asks or tells mod_http2.
+ * Its variables (may this stream push? is it a pushed request?), the 103
+ * that carries the links (mod_http2 promises the preload ones and forwards
+ * the 103 where H2EarlyHints is on), and the H2EarlyHints setting of each
+ * server, which mod_http2 gives no way to read but its configuration tree.
+ */
+#include <string.h>
+
+#include <apr_hash.h>
+#include <apr_optional.h>
+#include <apr_strings.h>
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <mod_http2.h>
+
+#include "mod_quartpush_private.h"
+
+static APR_OPTIONAL_FN_TYPE(http2_var_lookup) *mqp_h2_var_lookup;
+
+void mqp_h2_retrieve_optional_fns(void)
+{
+    mqp_h2_var_lookup = APR_RETRIEVE_OPTIONAL_FN(http2_var_lookup);
+}
+
+int mqp_h2_loaded(void)
+{
+    return mqp_h2_var_lookup != NULL;
+}
+
+int mqp_h2_configured(void)
+{
+    return APR_RETRIEVE_OPTIONAL_FN(http2_var_lookup) != NULL;
+}
+
+static const char *mqp_h2_var(request_rec *r, const char *name)
+{
+    return mqp_h2_var_lookup(r->pool, r->server, r->connection, r,
+                            (char *)name);
+}
+
+/* mod_http2 answers "on" when this stream may push: the client's
+ * SETTINGS_ENABLE_PUSH, H2Push and the stream's push policy together. */
+int mqp_h2_client_accepts_push(request_rec *r)
+{
+    const char *v;
+
+    if (r->proto_num < HTTP_VERSION(2, 0) || !mqp_h2_var_lookup) {
+        return 0;
+    }
+    v = mqp_h2_var(r, "H2PUSH");
+    return v && !strcmp(v, "on");
+}
+
+int mqp_h2_is_pushed_request(request_rec *r)
+{
+    const char *v = mqp_h2_var(r, "H2_PUSHED");
+    return v && *v;
+}
+
+/* Send a 103 carrying only the given Link headers. mod_http2 turns each
+ * rel=preload link into a PUSH_PROMISE right away, while the handler has
+ * not even started; the final response keeps its own headers untouched. */
+void mqp_h2_send_early_hints(request_rec *r, apr_table_t *links)
+{
+    apr_table_t *saved_headers = r->headers_out;
+    int saved_status = r->status;
+    const char *saved_line = r->status_line;
+
+    r->headers_out = links;
+    r->status = HTTP_EARLY_HINTS;
+    r->status_line = "103 Early Hints";
+    ap_send_interim_response(r, 1);
+    r->headers_out = saved_headers;
+    r->status = saved_status;
+    r->status_line = saved_line;
+    MQP_COUNT(early_hints_responses);
+}
+
+/* H2EarlyHints of one server, as mod_http2 reads it: the last one given
+ * among the directives of a level (conditional sections such as
+ * <IfModule> are already resolved and spliced in); -1 when not given. */
+static int mqp_tree_early_hints(const ap_directive_t *d)
+{
+    int on = -1;
+
+    for (; d; d = d->next) {
+        if (!strcasecmp(d->directive, "H2EarlyHints") && d->args) {
+            on = !strcasecmp(d->args, "on");
+        }
+    }
+    return on;
+}
+
+/* mod_http2 offers no way to read its settings: find each server's
+ * H2EarlyHints in httpd's configuration tree. A <VirtualHost> node is the
+ * server whose definition starts at its file and line. A server not found
+ * (a configuration made in an unusual way) counts as forwarding hints, so
+ * that it still gets them and no false warning. */
+void mqp_h2_scan_early_hints(apr_pool_t *ptemp, server_rec *s)
+{
+    apr_hash_t *vhosts = apr_hash_make(ptemp);  /* "file:line" -> node */
+    const ap_directive_t *d;
+    int main_on = mqp_tree_early_hints(ap_conftree);
+    server_rec *sv;
+
+    /* one pass over the tree, then one lookup per server: a configuration
+     * may have thousands of virtual hosts */
+    for (d = ap_conftree; d; d = d->next) {
+        if (!strcasecmp(d->directive, "<VirtualHost") && d->filename) {
+            apr_hash_set(vhosts, apr_psprintf(ptemp, "%s:%d", d->filename,
+                                              d->line_num),
+                         APR_HASH_KEY_STRING, d);
+        }
+    }
+    for (sv = s; sv; sv = sv->next) {
+        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                               &quartpush_module);
+        int on = -1, found = (sv == s);
+
+        if (sv != s && sv->defn_name) {
+            d = apr_hash_get(vhosts, apr_psprintf(ptemp, "%s:%u",
+                                                  sv->defn_name,
+                                                  sv->defn_line_number),
+                             APR_HASH_KEY_STRING);
+            if (d) {
+                on = mqp_tree_early_hints(d->first_child);
+                found = 1;
+            }
+        }
+        sc->h2_early_hints = !found ? 1 : on >= 0 ? on : main_on > 0;
+    }
+}
+
+/* QuartPushEarlyHints is on by default, so a server with rules whose
+ * H2EarlyHints is off would give browsers nothing: say so, for each
+ * virtual host, and for the main server when there is no virtual host (with
+ * virtual hosts, as in Debian's layout, the main server rarely answers). */
+void mqp_h2_check_early_hints(server_rec *s)
+{
+    server_rec *sv;
+
+    for (sv = s->next ? s->next : s; sv; sv = sv->next) {
+        const mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                                     &quartpush_module);
+        const mqp_dir_conf *dc = ap_get_module_config(sv->lookup_defaults,
+                                                     &quartpush_module);
+        int server_hints = MQP_CONF_GET(dc, early_hints, MQP_HINTS_ON);
+        int i, hinted = 0;
+
+        if (sc->h2_early_hints) {
+            continue;
+        }
+        /* rules in a scope that turns hints off do not count; a setting in
+         * a section between the two is not seen (the warning may then be
+         * said where it need not be, never missed) */
+        for (i = 0; i < sc->rule_scopes->nelts && !hinted; ++i) {
+            const mqp_dir_conf *scope = APR_ARRAY_IDX(sc->rule_scopes, i,
+                                                     const mqp_dir_conf *);
+            hinted = (scope && scope->early_hints != MQP_UNSET ?
+                      scope->early_hints : server_hints) != MQP_HINTS_OFF;
+        }
+        if (!hinted) {
+            continue;
+        }
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sv, MQP_LOGNO(00002)
+                     "QuartPushEarlyHints is on for %s%s%s but its "
+                     "H2EarlyHints is off: mod_http2 drops a 103, so browsers, "
+                     "which refuse push, get no Early Hints over HTTP/2. Add "
+                     "'H2EarlyHints on' there, or 'QuartPushEarlyHints off' "
+                     "to silence this",
+                     sv == s ? "the main server " : "the virtual host ",
+                     sv->server_hostname ? sv->server_hostname : "(no name)",
+                     sv->defn_name ? apr_psprintf(s->process->pconf, " (%s:%u)",
+                         sv->defn_name, sv->defn_line_number) : "");
+    }
+}
+

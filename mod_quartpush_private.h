@@ -1,0 +1,261 @@
+/* mod_quartpush's private header: what the glue files (mod_quartpush*.c)
+ * share. Glue names start with mqp_ / MQP_; the pure library in src/ keeps
+ * qp_ / QP_, so a name tells which layer it belongs to.
+ */
+#ifndef MOD_QUARTPUSH_PRIVATE_H
+#define MOD_QUARTPUSH_PRIVATE_H
+
+#include <apr_atomic.h>
+#include <apr_tables.h>
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <util_filter.h>
+
+#include "qp_digest.h"
+#include "qp_link.h"
+#include "qp_routes.h"
+
+extern module AP_MODULE_DECLARE_DATA quartpush_module;
+
+APLOG_USE_MODULE(quartpush);
+
+/* A number on each error and warning message, the way httpd's APLOGNO
+ * numbers its own, so that a message can be searched for and documented
+ * (docs/observability.md lists them). */
+#define MQP_LOGNO(n) "QP" #n ": "
+
+#define MQP_UNSET          (-1)
+#define MQP_DEFAULT_LIMIT  32
+#define MQP_MAX_LIMIT      1000
+#define MQP_NOTE           "quartpush"
+#define MQP_NOTE_HINTS     "quartpush-hints"
+#define MQP_ENV_OFF        "no-quartpush"
+#define MQP_STATUS_HANDLER "quartpush-status"
+#define MQP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
+#define MQP_MAX_COOKIE_AGE (10 * 365 * 86400)
+/* mod_http2 reads a 103 back line by line into an 8 KB buffer
+ * (HUGE_STRING_LEN): one longer "Link: ..." line makes it drop the whole
+ * 103, every link in it, and log an error. A route placeholder's value can
+ * make a link that long (each byte may become %XX), so longer ones are
+ * left out. */
+#define MQP_MAX_LINK_HEADER 8000
+
+/* ------------------------------------------------------------------------
+ * configuration (mod_quartpush_config.c)
+ */
+
+/* QuartPushCookie: where a client keeps the digest of what it was sent.
+ * name NULL is "off". */
+typedef struct {
+    const char *name;
+    int max_age;                /* seconds, or -1 for a session cookie */
+} mqp_cookie_conf;
+
+/* QuartPushEarlyHints: who gets the links as 103 Early Hints when the
+ * client does not accept push. */
+enum {
+    MQP_HINTS_OFF = 0,
+    MQP_HINTS_ON,               /* HTTP/2 clients (the default) */
+    MQP_HINTS_H1                /* HTTP/2 and HTTP/1.1 clients */
+};
+
+/* Per-directory configuration; also the server's defaults. Fields are
+ * MQP_UNSET until a directive sets them, so that a child scope inherits. */
+typedef struct {
+    int enabled;                /* QuartPush on|off */
+    int limit;                  /* QuartPushLimit */
+    int link_header;            /* QuartPushLinkHeader on|off */
+    int early_hints;            /* QuartPushEarlyHints: MQP_HINTS_* */
+    const mqp_cookie_conf *cookie;  /* QuartPushCookie, NULL when unset */
+    apr_array_header_t *links;  /* qp_link *, parent's first */
+} mqp_dir_conf;
+
+/* Per-server configuration: the route language. A virtual host's list is
+ * the main server's routes followed by its own; the table is compiled from
+ * it once the configuration is read. */
+typedef struct {
+    apr_array_header_t *routes;     /* qp_route *, in declaration order */
+    qp_routes *table;               /* NULL when there are no routes */
+    apr_array_header_t *rule_scopes;/* mqp_dir_conf * where rules are
+                                     * declared, NULL for server level */
+    int h2_early_hints;             /* mod_http2 forwards a 103 (H2EarlyHints
+                                     * on), read from the configuration tree */
+} mqp_srv_conf;
+
+#define MQP_CONF_GET(dc, field, dflt) \
+    ((dc)->field == MQP_UNSET ? (dflt) : (dc)->field)
+
+extern const command_rec mqp_cmds[];
+void *mqp_create_dir_conf(apr_pool_t *p, char *dir);
+void *mqp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
+void *mqp_create_srv_conf(apr_pool_t *p, server_rec *s);
+void *mqp_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
+
+/* Compiles every server's route table: OK, or an error already logged. */
+int mqp_compile_routes(apr_pool_t *pconf, server_rec *s);
+
+/* ------------------------------------------------------------------------
+ * one response (mod_quartpush_request.c)
+ */
+
+/* What one response has announced so far, kept on the first request of an
+ * internal redirect chain so that a redirect never pushes a URL twice. */
+typedef struct {
+    apr_array_header_t *announced;  /* const char * URLs, or NULL */
+    const char *pushed;             /* space-separated URLs, the note */
+    const char *hinted;             /* the same for hints only */
+    const char *route_uri;          /* the path routes match */
+    const void *dir_conf;           /* the scope of the URL asked for */
+    qp_digest *digest;              /* QuartPushCookie: what the client has */
+    const mqp_cookie_conf *cookie;  /* ... and the cookie it goes back in */
+    const char *skipped;            /* URLs skipped as already sent */
+    const qp_route *route;          /* the route matched, for the log */
+    int route_false;                /* ... whose when condition is false */
+    int over;                       /* links left out by QuartPushLimit */
+    int limit;                      /* ... which was */
+    unsigned int digest_read:1;     /* the digest was looked for */
+    unsigned int digest_dirty:1;    /* the client needs a new cookie */
+} mqp_response_state;
+
+/* How the links reach this client, if at all. */
+typedef enum {
+    MQP_SEND_NONE = 0,
+    MQP_SEND_PUSH,      /* one 103; mod_http2 promises its preload links */
+    MQP_SEND_HINTS      /* one 103 the client reads as Early Hints only */
+} mqp_send_e;
+
+/* Why links were not announced: for the whole request (the first ones),
+ * or for one resource (limit, cookie). Counted in shared memory, named in
+ * the status page and the debug log by mqp_skip_keys. */
+typedef enum {
+    MQP_SKIP_NOT_GET = 0,       /* not a GET */
+    MQP_SKIP_OFF,               /* QuartPush off, no-quartpush */
+    MQP_SKIP_CONDITIONAL,       /* If-None-Match, If-Modified-Since */
+    MQP_SKIP_ERROR,             /* the response will be an error */
+    MQP_SKIP_HTTP1,             /* HTTP/1.x without QuartPushEarlyHints h1 */
+    MQP_SKIP_CLIENT_REFUSES_PUSH,   /* and no hints can reach it */
+    MQP_SKIP_PUSHED_REQUEST,    /* a pushed request */
+    MQP_SKIP_LIMIT,             /* per resource: QuartPushLimit */
+    MQP_SKIP_COOKIE,            /* per resource: in the client's digest */
+    MQP_SKIP_COUNT,
+    MQP_SKIP_NONE = MQP_SKIP_COUNT
+} mqp_skip_e;
+
+extern const char *const mqp_skip_keys[MQP_SKIP_COUNT];
+
+int mqp_header_parser(request_rec *r);
+int mqp_fixups(request_rec *r);
+
+/* The state of r's response (of the first request of its redirect
+ * chain); created when asked to, else NULL until something is announced. */
+mqp_response_state *mqp_state_get(request_rec *r, int create);
+
+/* What mqp_decide found for a request. */
+typedef struct {
+    mqp_send_e how;             /* push, hints, or nothing */
+    mqp_skip_e code;            /* with nothing: the counter ... */
+    const char *reason;         /* ... and the reason, for the debug log */
+    int for_response;           /* a response links are for, whatever the
+                                 * client accepts (QuartPushLinkHeader) */
+} mqp_decision;
+
+/* Whether and how r's response announces links; the configured rules ask
+ * with predict (they go out before the handler), the API without. */
+void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
+                const mqp_srv_conf *sc, int predict, mqp_decision *d);
+
+/* One 103 being built: begin, announce each link, send. A link is left
+ * out when this response announced its URL already, the client's digest
+ * says it has it, it is too long for mod_http2, or the limit is reached;
+ * mqp_announce says whether it went in. */
+typedef struct {
+    request_rec *r;
+    mqp_response_state *st;
+    mqp_send_e how;
+    int limit;                  /* QuartPushLimit */
+    int over;                   /* links left out by it */
+    apr_table_t *links;         /* the 103's Link headers, NULL while none */
+} mqp_announcement;
+
+void mqp_announce_begin(mqp_announcement *a, request_rec *r,
+                        const mqp_dir_conf *dc, mqp_send_e how);
+int mqp_announce(mqp_announcement *a, const char *url, const char *header,
+                 const qp_link *link);
+/* sends the 103 if any link went in (then 1), and sets the notes */
+int mqp_announce_send(mqp_announcement *a);
+int mqp_was_announced(const mqp_response_state *st, const char *url);
+void mqp_set_notes(request_rec *r, const mqp_response_state *st);
+
+/* ------------------------------------------------------------------------
+ * QuartPushCookie (mod_quartpush_cookie.c)
+ */
+
+/* The digest of what this client was sent before, read once per response
+ * from its cookie; NULL when the scope has no cookie. Reading it arranges
+ * for the new cookie to go out with the response headers. */
+qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
+                             const mqp_dir_conf *dc);
+apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+
+/* ------------------------------------------------------------------------
+ * mod_http2 (mod_quartpush_h2.c)
+ */
+
+void mqp_h2_retrieve_optional_fns(void);
+/* mod_http2 is there: at request time (looked up once), and while the
+ * configuration is checked (before optional functions are retrieved) */
+int mqp_h2_loaded(void);
+int mqp_h2_configured(void);
+/* the stream may push: the client's SETTINGS_ENABLE_PUSH and H2Push */
+int mqp_h2_client_accepts_push(request_rec *r);
+int mqp_h2_is_pushed_request(request_rec *r);
+/* one 103 carrying only these Link headers; mod_http2 promises the
+ * preload ones right away and forwards the 103 where H2EarlyHints is on */
+void mqp_h2_send_early_hints(request_rec *r, apr_table_t *links);
+/* each server's H2EarlyHints, read from httpd's configuration tree */
+void mqp_h2_scan_early_hints(apr_pool_t *ptemp, server_rec *s);
+/* warns for each server whose rules would give browsers nothing */
+void mqp_h2_check_early_hints(server_rec *s);
+
+/* ------------------------------------------------------------------------
+ * the API for other modules (mod_quartpush_api.c, mod_quartpush.h)
+ */
+
+void mqp_api_register(void);
+
+/* ------------------------------------------------------------------------
+ * counters, quartpush-status, mod_status, DUMP_QUARTPUSH
+ * (mod_quartpush_status.c)
+ */
+
+/* Counters since the server started, shared by all children and kept
+ * across graceful restarts. The names are those of the status page. */
+typedef struct {
+    apr_uint32_t magic;                 /* MQP_COUNTERS_MAGIC */
+    apr_uint32_t size;                  /* sizeof(mqp_counters) */
+#ifdef MQP_COUNTERS_LAYOUT_TEST
+    apr_uint64_t layout_test[3];        /* another layout: see status.c */
+#endif
+    apr_time_t started;
+    volatile apr_uint64_t requests;     /* evaluated in a scope with rules */
+    volatile apr_uint64_t routes_matched;   /* ... whose route applied */
+    volatile apr_uint64_t early_hints_responses;    /* 103s sent */
+    volatile apr_uint64_t pushes;       /* links pushed (fixups and API) */
+    volatile apr_uint64_t hints;        /* links sent as hints only */
+    volatile apr_uint64_t api_calls;    /* quartpush_make_push_promise */
+    volatile apr_uint64_t skipped[MQP_SKIP_COUNT];
+} mqp_counters;
+
+extern mqp_counters *mqp_ctr;           /* NULL without shared memory */
+
+#define MQP_COUNT(field) \
+    do { if (mqp_ctr) apr_atomic_inc64(&mqp_ctr->field); } while (0)
+
+int mqp_counters_init(apr_pool_t *pconf, server_rec *s);
+int mqp_status_handler(request_rec *r);
+int mqp_status_hook(request_rec *r, int flags);
+void mqp_dump_routes(apr_pool_t *pconf, server_rec *s);
+
+#endif /* MOD_QUARTPUSH_PRIVATE_H */

@@ -1,0 +1,397 @@
+/* mod_quartpush's request path: which links a response announces, and
+ * how. header_parser keeps the URL the client asked for; fixups decides
+ * (mqp_decide, one function, top to bottom) and sends the links in one 103
+ * before the handler runs; the notes and one debug line say what was done.
+ */
+#include <string.h>
+
+#include <apr_strings.h>
+#include <apr_tables.h>
+
+#include <ap_expr.h>
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_quartpush_private.h"
+
+const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
+    "not_get", "off", "conditional", "error", "http1",
+    "client_refuses_push", "pushed_request", "limit", "cookie"
+};
+
+mqp_response_state *mqp_state_get(request_rec *r, int create)
+{
+    request_rec *first = r;
+    mqp_response_state *st;
+
+    while (first->prev) {
+        first = first->prev;
+    }
+    st = ap_get_module_config(first->request_config, &quartpush_module);
+    if (!st && create) {
+        st = apr_pcalloc(first->pool, sizeof(*st));
+        ap_set_module_config(first->request_config, &quartpush_module, st);
+    }
+    return st;
+}
+
+int mqp_was_announced(const mqp_response_state *st, const char *url)
+{
+    int i;
+
+    for (i = 0; st->announced && i < st->announced->nelts; ++i) {
+        if (!strcmp(APR_ARRAY_IDX(st->announced, i, const char *), url)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The notes say what this response announced so far, on r (the request
+ * that logs them), also after an internal redirect. */
+void mqp_set_notes(request_rec *r, const mqp_response_state *st)
+{
+    if (st->pushed) {
+        apr_table_setn(r->notes, MQP_NOTE, st->pushed);
+    }
+    if (st->hinted) {
+        apr_table_setn(r->notes, MQP_NOTE_HINTS, st->hinted);
+    }
+}
+
+/* Whether and how r's response announces links: every reason for
+ * announcing nothing is here, in the order it is checked, with the counter
+ * it goes to. A client that accepts push gets the links pushed; one that
+ * refuses push gets them as Early Hints where QuartPushEarlyHints allows it
+ * and the 103 reaches the client (over HTTP/2 mod_http2 forwards it only
+ * with H2EarlyHints on, and a 103 it drops is pure cost).
+ * With predict, the configured links go out before the handler runs, so
+ * that the responses that will predictably be a 304 or an error are left
+ * out; d->for_response then says that the response is one to announce for,
+ * whatever the client accepts. The API asks without predict: a handler
+ * that pushes knows its response. */
+void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
+                const mqp_srv_conf *sc, int predict, mqp_decision *d)
+{
+    int hints = MQP_CONF_GET(dc, early_hints, MQP_HINTS_ON);
+    const request_rec *prev;
+
+#define MQP_NOTHING(skip, why) \
+    do { d->how = MQP_SEND_NONE; d->code = (skip); d->reason = (why); \
+         return; } while (0)
+
+    d->for_response = 0;
+    if (dc->enabled == 0) {
+        MQP_NOTHING(MQP_SKIP_OFF, "QuartPush off");
+    }
+    if (r->method_number != M_GET || r->header_only) {
+        MQP_NOTHING(MQP_SKIP_NOT_GET, "not a GET request");
+    }
+    if (apr_table_get(r->subprocess_env, MQP_ENV_OFF)) {
+        MQP_NOTHING(MQP_SKIP_OFF, "no-quartpush is set");
+    }
+    if (predict) {
+        if (apr_table_get(r->headers_in, "If-None-Match")
+            || apr_table_get(r->headers_in, "If-Modified-Since")) {
+            MQP_NOTHING(MQP_SKIP_CONDITIONAL, "conditional request (the "
+                        "client revalidates its cache)");
+        }
+        if (r->status >= 400) {
+            MQP_NOTHING(MQP_SKIP_ERROR, "error response");
+        }
+        for (prev = r->prev; prev; prev = prev->prev) {
+            if (prev->status >= 400) {
+                MQP_NOTHING(MQP_SKIP_ERROR, "error document");
+            }
+        }
+        if (r->finfo.filetype == APR_NOFILE && !r->handler) {
+            MQP_NOTHING(MQP_SKIP_ERROR, "no file and no handler (the "
+                        "response will be 404)");
+        }
+    }
+    d->for_response = 1;
+    if (r->expecting_100) {
+        /* a 1xx now would be taken for the 100 the client waits for */
+        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH,
+                    "the client waits for 100-continue");
+    }
+    if (r->proto_num < HTTP_VERSION(2, 0)) {
+        if (hints == MQP_HINTS_H1 && r->proto_num >= HTTP_VERSION(1, 1)) {
+            d->how = MQP_SEND_HINTS;
+            return;
+        }
+        MQP_NOTHING(MQP_SKIP_HTTP1,
+                    "HTTP/1.x, and QuartPushEarlyHints is not h1");
+    }
+    if (!mqp_h2_loaded()) {
+        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "mod_http2 is not loaded");
+    }
+    if (mqp_h2_client_accepts_push(r)) {
+        /* (only a client that accepts push has pushed requests) */
+        if (mqp_h2_is_pushed_request(r)) {
+            MQP_NOTHING(MQP_SKIP_PUSHED_REQUEST,
+                        "it is itself a pushed request");
+        }
+        d->how = MQP_SEND_PUSH;
+        return;
+    }
+    if (hints == MQP_HINTS_OFF) {
+        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
+                    "accept push, and QuartPushEarlyHints is off");
+    }
+    if (!sc->h2_early_hints) {
+        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
+                    "accept push, and H2EarlyHints is off (mod_http2 would "
+                    "drop the Early Hints)");
+    }
+    d->how = MQP_SEND_HINTS;
+#undef MQP_NOTHING
+}
+
+void mqp_announce_begin(mqp_announcement *a, request_rec *r,
+                        const mqp_dir_conf *dc, mqp_send_e how)
+{
+    a->r = r;
+    a->st = mqp_state_get(r, 1);
+    a->how = how;
+    a->limit = MQP_CONF_GET(dc, limit, MQP_DEFAULT_LIMIT);
+    a->over = 0;
+    a->links = NULL;
+    mqp_cookie_digest(r, a->st, dc);
+}
+
+int mqp_announce(mqp_announcement *a, const char *url, const char *header,
+                 const qp_link *link)
+{
+    request_rec *r = a->r;
+    mqp_response_state *st = a->st;
+    int digested = st->digest && !link->preconnect;
+
+    if (mqp_was_announced(st, url)) {
+        return 0;
+    }
+    if (digested && qp_digest_contains(st->digest, url)) {
+        st->skipped = st->skipped ?
+            apr_pstrcat(r->pool, st->skipped, " ", url, NULL) : url;
+        MQP_COUNT(skipped[MQP_SKIP_COOKIE]);
+        return 0;
+    }
+    if (strlen(header) > MQP_MAX_LINK_HEADER) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "not announced: the "
+                      "Link value of %.80s... is %" APR_SIZE_T_FMT " bytes, "
+                      "more than mod_http2 forwards (%d)",
+                      ap_escape_logitem(r->pool, url), strlen(header),
+                      MQP_MAX_LINK_HEADER);
+        return 0;
+    }
+    if (!st->announced) {
+        st->announced = apr_array_make(r->pool, 8, sizeof(const char *));
+    }
+    if (st->announced->nelts >= a->limit) {
+        ++a->over;
+        MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
+        return 0;
+    }
+    if (!a->links) {
+        a->links = apr_table_make(r->pool, 8);
+    }
+    apr_table_addn(a->links, "Link", header);
+    APR_ARRAY_PUSH(st->announced, const char *) = url;
+    if (digested && qp_digest_add(st->digest, url)) {
+        st->digest_dirty = 1;
+    }
+    if (a->how == MQP_SEND_PUSH && !link->nopush) {
+        st->pushed = st->pushed ?
+            apr_pstrcat(r->pool, st->pushed, " ", url, NULL) : url;
+        MQP_COUNT(pushes);
+    }
+    else {
+        st->hinted = st->hinted ?
+            apr_pstrcat(r->pool, st->hinted, " ", url, NULL) : url;
+        MQP_COUNT(hints);
+    }
+    return 1;
+}
+
+int mqp_announce_send(mqp_announcement *a)
+{
+    a->st->over += a->over;
+    a->st->limit = a->limit;
+    if (a->links) {
+        mqp_h2_send_early_hints(a->r, a->links);
+    }
+    mqp_set_notes(a->r, a->st);
+    return a->links != NULL;
+}
+
+/* The route for this request, when its condition holds. A false condition
+ * means no resources from routes: there is no fall back to another one. */
+static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
+                                     qp_match *m)
+{
+    const qp_route *route;
+    mqp_response_state *st = mqp_state_get(r, 1);
+    const char *uri = st->route_uri ? st->route_uri : r->uri;
+    const char *err = NULL;
+
+    if (!sc->table || !(route = qp_routes_match(sc->table, uri, m))) {
+        return NULL;
+    }
+    if (route->condition_data) {
+        int ok = ap_expr_exec(r, route->condition_data, &err);
+        if (err) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, MQP_LOGNO(00003)
+                          "route '%s' (%s): evaluating its when condition "
+                          "failed: %s", route->pattern, route->origin, err);
+        }
+        if (ok <= 0) {
+            st->route = route;
+            st->route_false = 1;
+            return NULL;
+        }
+    }
+    st->route = route;
+    MQP_COUNT(routes_matched);
+    return m;
+}
+
+/* Announces the scope's links, then those of the matched route (m may be
+ * NULL): together, once per URL, up to the limit, in one 103. */
+static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
+                               const qp_match *m, mqp_send_e how)
+{
+    mqp_announcement a;
+    int i;
+
+    mqp_announce_begin(&a, r, dc, how);
+    for (i = 0; dc->links && i < dc->links->nelts; ++i) {
+        const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
+        mqp_announce(&a, link->url, link->header, link);
+    }
+    for (i = 0; m && i < m->route->resources->nelts; ++i) {
+        const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
+                                               const qp_resource *);
+        const char *url = qp_resource_url(r->pool, res, m);
+        mqp_announce(&a, url, qp_resource_header_for_url(r->pool, res, url),
+                     res->link);
+    }
+    mqp_announce_send(&a);
+}
+
+/* QuartPushLinkHeader on: the same links on the final response too, for
+ * clients and proxies that act on final-response preload headers. */
+static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
+{
+    int limit = MQP_CONF_GET(dc, limit, MQP_DEFAULT_LIMIT);
+    qp_digest *digest = mqp_cookie_digest(r, mqp_state_get(r, 1), dc);
+    int i;
+
+    for (i = 0; i < dc->links->nelts && i < limit; ++i) {
+        const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
+        /* mod_http2 pushes from these too: not what the client has */
+        if (digest && !link->preconnect
+            && qp_digest_contains(digest, link->url)) {
+            continue;
+        }
+        apr_table_addn(r->headers_out, "Link", link->header);
+    }
+}
+
+/* Rules apply to the URL the client asked for. Keep its decoded path and
+ * its scope now: in fixups, mod_dir's DirectoryIndex and FallbackResource
+ * may already have replaced both with those of the file that answers (a
+ * front controller), after which a <Location "/blog/"> would not apply. */
+int mqp_header_parser(request_rec *r)
+{
+    const mqp_srv_conf *sc;
+    const mqp_dir_conf *dc;
+    mqp_response_state *st;
+
+    if (r->main || r->prev) {
+        return DECLINED;
+    }
+    sc = ap_get_module_config(r->server->module_config, &quartpush_module);
+    dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
+    if (sc->table || (dc->links && dc->links->nelts)) {
+        st = mqp_state_get(r, 1);
+        st->route_uri = r->uri;
+        st->dir_conf = dc;
+    }
+    return DECLINED;
+}
+
+/* One line per request at LogLevel quartpush:debug: the route, what was
+ * pushed and hinted, and why anything was left out. */
+static void mqp_log_request(request_rec *r, const mqp_response_state *st,
+                           const char *skipped_reason)
+{
+    const char *route = "no route";
+    const char *uri = st && st->route_uri ? st->route_uri : r->uri;
+
+    if (!APLOGrdebug(r)) {
+        return;
+    }
+    if (st && st->route) {
+        route = apr_psprintf(r->pool, "route '%s' (%s)%s", st->route->pattern,
+                             st->route->origin, st->route_false ?
+                             ", its when condition is false" : "");
+    }
+    if (skipped_reason) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: nothing "
+                      "announced: %s", r->method,
+                      ap_escape_logitem(r->pool, uri), skipped_reason);
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "%s %s: %s; pushed: %s; hinted: %s; skipped: %d over "
+                  "QuartPushLimit %d, the client has (QuartPushCookie): %s",
+                  r->method, ap_escape_logitem(r->pool, uri), route,
+                  st->pushed ? st->pushed : "-", st->hinted ? st->hinted : "-",
+                  st->over, st->limit, st->skipped ? st->skipped : "-");
+}
+
+/* Decides for each response (never a subrequest's, which the client does
+ * not receive) and announces; after an internal redirect the new request
+ * answers for the chain, and a URL is never announced twice in it. */
+int mqp_fixups(request_rec *r)
+{
+    const mqp_dir_conf *dc;
+    const mqp_srv_conf *sc;
+    mqp_response_state *st;
+    mqp_decision d;
+    qp_match m;
+
+    if (r->main) {
+        return DECLINED;
+    }
+    st = mqp_state_get(r, 0);
+    if (r->prev && st) {
+        mqp_set_notes(r, st);
+    }
+    /* the rules of the URL the client asked for (see mqp_header_parser) */
+    dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
+         ap_get_module_config(r->per_dir_config, &quartpush_module);
+    sc = ap_get_module_config(r->server->module_config, &quartpush_module);
+    if (((!dc->links || dc->links->nelts == 0) && !sc->table)
+        || (r->handler && !strcmp(r->handler, MQP_STATUS_HANDLER))) {
+        return DECLINED;    /* nothing to announce; the status page itself */
+    }
+    if (!r->prev) {
+        MQP_COUNT(requests);
+    }
+    mqp_decide(r, dc, sc, 1, &d);
+    if (d.for_response && dc->links && MQP_CONF_GET(dc, link_header, 0)) {
+        mqp_add_final_links(r, dc);
+    }
+    if (d.how == MQP_SEND_NONE) {
+        MQP_COUNT(skipped[d.code]);
+        mqp_log_request(r, st, d.reason);
+        return DECLINED;
+    }
+    mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), d.how);
+    mqp_log_request(r, mqp_state_get(r, 0), NULL);
+    return DECLINED;
+}

@@ -1,0 +1,362 @@
+/* What mod_quartpush shows about itself: counters in shared memory, the
+ * quartpush-status handler (HTML, or JSON with ?json), a section on
+ * mod_status's page, and apachectl -t -D DUMP_QUARTPUSH.
+ */
+#include <string.h>
+
+#include <apr_atomic.h>
+#include <apr_shm.h>
+#include <apr_strings.h>
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_main.h>
+#include <http_protocol.h>
+#include <mod_status.h>
+
+#include "mod_quartpush_private.h"
+#include "qp_json.h"
+
+#define MQP_SHM_KEY        "mod_quartpush_counters"
+#define MQP_STATUS_ROUTES  1000      /* routes shown at most */
+
+/* The counters' layout: change it whenever mqp_counters changes, so that
+ * a new module loaded by a graceful restart never reads a segment that an
+ * older one laid out differently. */
+#ifndef MQP_COUNTERS_LAYOUT_TEST
+#define MQP_COUNTERS_MAGIC 0x51504301u      /* "QPC", layout 1 */
+#else
+/* t/counters_upgrade.t loads a build with another layout over this one */
+#define MQP_COUNTERS_MAGIC 0x515043ffu
+#endif
+
+mqp_counters *mqp_ctr;
+
+/* The counters live in anonymous shared memory of the process pool, which
+ * a graceful restart keeps: they count since the server started. A segment
+ * left by a module of another layout (an upgrade, then a graceful restart)
+ * is given up and a new one made: the children of the old generation keep
+ * their own mapping of the old one. Without shared memory the module works
+ * the same, without counters. */
+int mqp_counters_init(apr_pool_t *pconf, server_rec *s)
+{
+    apr_pool_t *pproc = s->process->pool;
+    apr_shm_t *shm = NULL;
+    apr_status_t rv;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    apr_pool_userdata_get((void **)&shm, MQP_SHM_KEY, pproc);
+    if (shm) {
+        const mqp_counters *old = apr_shm_baseaddr_get(shm);
+
+        if (apr_shm_size_get(shm) == sizeof(mqp_counters)
+            && old->magic == MQP_COUNTERS_MAGIC
+            && old->size == sizeof(mqp_counters)) {
+            mqp_ctr = apr_shm_baseaddr_get(shm);
+            return OK;
+        }
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, MQP_LOGNO(00005)
+                     "the counters of quartpush-status were kept by a module "
+                     "of another layout (%" APR_SIZE_T_FMT " bytes): they "
+                     "start again at 0", apr_shm_size_get(shm));
+        apr_pool_userdata_set(NULL, MQP_SHM_KEY, apr_pool_cleanup_null, pproc);
+        apr_shm_destroy(shm);
+    }
+    mqp_ctr = NULL;
+    rv = apr_shm_create(&shm, sizeof(mqp_counters), NULL, pproc);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, MQP_LOGNO(00006)
+                     "cannot create shared memory for the counters of "
+                     "quartpush-status; they stay at 0");
+        return OK;
+    }
+    mqp_ctr = apr_shm_baseaddr_get(shm);
+    memset(mqp_ctr, 0, sizeof(*mqp_ctr));
+    mqp_ctr->magic = MQP_COUNTERS_MAGIC;
+    mqp_ctr->size = sizeof(mqp_counters);
+    mqp_ctr->started = apr_time_now();
+    apr_pool_userdata_set(shm, MQP_SHM_KEY, apr_pool_cleanup_null, pproc);
+    return OK;
+}
+
+/* A snapshot, so that one page shows one set of figures. */
+static void mqp_counters_read(mqp_counters *c)
+{
+    int i;
+
+    memset(c, 0, sizeof(*c));
+    if (!mqp_ctr) {
+        return;
+    }
+    c->started = mqp_ctr->started;
+    c->requests = apr_atomic_read64(&mqp_ctr->requests);
+    c->routes_matched = apr_atomic_read64(&mqp_ctr->routes_matched);
+    c->early_hints_responses = apr_atomic_read64(&mqp_ctr->early_hints_responses);
+    c->pushes = apr_atomic_read64(&mqp_ctr->pushes);
+    c->hints = apr_atomic_read64(&mqp_ctr->hints);
+    c->api_calls = apr_atomic_read64(&mqp_ctr->api_calls);
+    for (i = 0; i < MQP_SKIP_COUNT; ++i) {
+        c->skipped[i] = apr_atomic_read64(&mqp_ctr->skipped[i]);
+    }
+}
+
+static const struct {
+    const char *key;
+    const char *label;
+    apr_size_t offset;
+} mqp_counter_fields[] = {
+    { "requests", "Requests in a scope with rules",
+      APR_OFFSETOF(mqp_counters, requests) },
+    { "routes_matched", "... whose route applied",
+      APR_OFFSETOF(mqp_counters, routes_matched) },
+    { "early_hints_responses", "103 responses sent",
+      APR_OFFSETOF(mqp_counters, early_hints_responses) },
+    { "pushes", "Resources pushed",
+      APR_OFFSETOF(mqp_counters, pushes) },
+    { "hints", "Resources sent as hints only",
+      APR_OFFSETOF(mqp_counters, hints) },
+    { "api_calls", "quartpush_make_push_promise() calls",
+      APR_OFFSETOF(mqp_counters, api_calls) },
+    { NULL, NULL, 0 }
+};
+
+static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
+    "requests: not a GET",
+    "requests: QuartPush off or no-quartpush",
+    "requests: conditional (revalidation)",
+    "requests: the response will be an error",
+    "requests: HTTP/1.x (no QuartPushEarlyHints h1)",
+    "requests: client refuses push, no hints possible",
+    "requests: a pushed request",
+    "resources: over QuartPushLimit",
+    "resources: the client has them (QuartPushCookie)"
+};
+
+#define MQP_FIELD(c, i) \
+    (*(const apr_uint64_t *)((const char *)(c) + mqp_counter_fields[i].offset))
+
+static void mqp_status_json(request_rec *r, const mqp_counters *c,
+                           const mqp_srv_conf *sc)
+{
+    const apr_array_header_t *ranked = sc->table ?
+                                       qp_routes_ranked(sc->table) : NULL;
+    int i, k, n = ranked ? ranked->nelts : 0;
+
+    ap_set_content_type(r, "application/json");
+    ap_rprintf(r, "{\n  \"server\": %s,\n  \"h2_early_hints\": %s,\n"
+               "  \"counters_available\": %s,\n"
+               "  \"counters_scope\": \"server\",\n  \"started\": %" APR_TIME_T_FMT
+               ",\n  \"counters\": {",
+               qp_json_str(r->pool, r->server->server_hostname),
+               sc->h2_early_hints ? "true" : "false",
+               mqp_ctr ? "true" : "false", apr_time_sec(c->started));
+    for (i = 0; mqp_counter_fields[i].key; ++i) {
+        ap_rprintf(r, "%s\n    \"%s\": %" APR_UINT64_T_FMT, i ? "," : "",
+                   mqp_counter_fields[i].key, MQP_FIELD(c, i));
+    }
+    ap_rputs(",\n    \"skipped\": {", r);
+    for (i = 0; i < MQP_SKIP_COUNT; ++i) {
+        ap_rprintf(r, "%s\n      \"%s\": %" APR_UINT64_T_FMT, i ? "," : "",
+                   mqp_skip_keys[i], c->skipped[i]);
+    }
+    ap_rprintf(r, "\n    }\n  },\n  \"route_count\": %d,\n"
+               "  \"routes_shown\": %d,\n  \"routes\": [", n,
+               n < MQP_STATUS_ROUTES ? n : MQP_STATUS_ROUTES);
+    for (i = 0; i < n && i < MQP_STATUS_ROUTES; ++i) {
+        const qp_route *route = APR_ARRAY_IDX(ranked, i, const qp_route *);
+        ap_rprintf(r, "%s\n    {\"rank\": %d, \"pattern\": %s, "
+                   "\"origin\": %s, \"when\": %s, \"resources\": [",
+                   i ? "," : "", i + 1, qp_json_str(r->pool, route->pattern),
+                   qp_json_str(r->pool, route->origin),
+                   qp_json_str(r->pool, route->condition));
+        for (k = 0; k < route->resources->nelts; ++k) {
+            const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
+                                                   const qp_resource *);
+            ap_rprintf(r, "%s%s", k ? ", " : "", qp_json_str(r->pool,
+                       apr_pstrcat(r->pool, "<", res->link->url, ">",
+                                   res->link->suffix, NULL)));
+        }
+        ap_rputs("]}", r);
+    }
+    ap_rputs("\n  ]\n}\n", r);
+}
+
+static void mqp_status_html(request_rec *r, const mqp_counters *c,
+                           const mqp_srv_conf *sc)
+{
+    const apr_array_header_t *ranked = sc->table ?
+                                       qp_routes_ranked(sc->table) : NULL;
+    int i, k, n = ranked ? ranked->nelts : 0;
+    char since[APR_RFC822_DATE_LEN];
+
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_rfc822_date(since, c->started);
+    ap_rprintf(r, "<!DOCTYPE html>\n<html><head><title>mod_quartpush status"
+               "</title></head><body>\n<h1>mod_quartpush status</h1>\n"
+               "<p>Server %s. H2EarlyHints: %s (browsers %s Early Hints "
+               "here).</p>\n<h2>Counters since %s</h2>\n"
+               "<p>The counters are the whole server's, every virtual host "
+               "together; the routes below are this virtual host's.</p>\n",
+               ap_escape_html(r->pool, r->server->server_hostname ?
+                              r->server->server_hostname : "(no name)"),
+               sc->h2_early_hints ? "on" : "off",
+               sc->h2_early_hints ? "get" : "get no",
+               mqp_ctr ? since : "(no shared memory: counters off)");
+    ap_rputs("<table>\n", r);
+    for (i = 0; mqp_counter_fields[i].key; ++i) {
+        ap_rprintf(r, "<tr><th align=\"left\">%s</th><td id=\"%s\">%"
+                   APR_UINT64_T_FMT "</td></tr>\n", mqp_counter_fields[i].label,
+                   mqp_counter_fields[i].key, MQP_FIELD(c, i));
+    }
+    for (i = 0; i < MQP_SKIP_COUNT; ++i) {
+        ap_rprintf(r, "<tr><th align=\"left\">Skipped %s</th><td id=\""
+                   "skipped_%s\">%" APR_UINT64_T_FMT "</td></tr>\n",
+                   mqp_skip_labels[i], mqp_skip_keys[i], c->skipped[i]);
+    }
+    ap_rprintf(r, "</table>\n<h2>Routes of this virtual host, in match "
+               "order (%d)</h2>\n", n);
+    if (n == 0) {
+        ap_rputs("<p>No routes.</p>\n", r);
+    }
+    else {
+        ap_rputs("<table>\n<tr><th>#</th><th>Route</th><th>Declared at</th>"
+                 "<th>Resources</th><th>When</th></tr>\n", r);
+    }
+    for (i = 0; i < n && i < MQP_STATUS_ROUTES; ++i) {
+        const qp_route *route = APR_ARRAY_IDX(ranked, i, const qp_route *);
+        ap_rprintf(r, "<tr><td>%d</td><td><code>%s</code></td><td>%s</td><td>",
+                   i + 1, ap_escape_html(r->pool, route->pattern),
+                   ap_escape_html(r->pool, route->origin));
+        for (k = 0; k < route->resources->nelts; ++k) {
+            const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
+                                                   const qp_resource *);
+            ap_rprintf(r, "%s<code>%s</code>", k ? "<br>" : "",
+                       ap_escape_html(r->pool, apr_pstrcat(r->pool, "<",
+                           res->link->url, ">", res->link->suffix, NULL)));
+        }
+        ap_rprintf(r, "</td><td>%s</td></tr>\n", route->condition ?
+                   ap_escape_html(r->pool, route->condition) : "");
+    }
+    if (n) {
+        ap_rputs("</table>\n", r);
+    }
+    if (n > MQP_STATUS_ROUTES) {
+        ap_rprintf(r, "<p>... and %d more (apachectl -t -D DUMP_QUARTPUSH "
+                   "lists them all).</p>\n", n - MQP_STATUS_ROUTES);
+    }
+    ap_rputs("</body></html>\n", r);
+}
+
+/* SetHandler quartpush-status: counters and this virtual host's routes,
+ * HTML, or JSON with ?json. Restrict it with Require, like server-status. */
+int mqp_status_handler(request_rec *r)
+{
+    const mqp_srv_conf *sc;
+    mqp_counters c;
+
+    if (!r->handler || strcmp(r->handler, MQP_STATUS_HANDLER)) {
+        return DECLINED;
+    }
+    r->allowed = AP_METHOD_BIT << M_GET;
+    if (r->method_number != M_GET) {
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    sc = ap_get_module_config(r->server->module_config, &quartpush_module);
+    mqp_counters_read(&c);
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    if (r->args && !strcmp(r->args, "json")) {
+        mqp_status_json(r, &c, sc);
+    }
+    else {
+        mqp_status_html(r, &c, sc);
+    }
+    return OK;
+}
+
+/* A short section on mod_status's page (and its ?auto form). */
+int mqp_status_hook(request_rec *r, int flags)
+{
+    mqp_counters c;
+    int i;
+
+    mqp_counters_read(&c);
+    if (flags & AP_STATUS_SHORT) {
+        for (i = 0; mqp_counter_fields[i].key; ++i) {
+            ap_rprintf(r, "QuartPush_%s: %" APR_UINT64_T_FMT "\n",
+                       mqp_counter_fields[i].key, MQP_FIELD(&c, i));
+        }
+        for (i = 0; i < MQP_SKIP_COUNT; ++i) {
+            ap_rprintf(r, "QuartPush_skipped_%s: %" APR_UINT64_T_FMT "\n",
+                       mqp_skip_keys[i], c.skipped[i]);
+        }
+        return OK;
+    }
+    ap_rputs("<hr>\n<h2>mod_quartpush</h2>\n<dl>", r);
+    for (i = 0; mqp_counter_fields[i].key; ++i) {
+        ap_rprintf(r, "<dt>%s: %" APR_UINT64_T_FMT "</dt>\n",
+                   mqp_counter_fields[i].label, MQP_FIELD(&c, i));
+    }
+    ap_rputs("</dl>\n<p>Details: a location with "
+             "<code>SetHandler quartpush-status</code>.</p>\n", r);
+    return OK;
+}
+
+static void mqp_dump_server(apr_file_t *out, apr_pool_t *p, server_rec *s,
+                           int is_main)
+{
+    const mqp_srv_conf *sc = ap_get_module_config(s->module_config,
+                                                 &quartpush_module);
+    const apr_array_header_t *ranked;
+    int i, k;
+
+    if (is_main) {
+        apr_file_printf(out, "Server %s (main server)\n",
+                        s->server_hostname ? s->server_hostname : "(no name)");
+    }
+    else {
+        apr_file_printf(out, "VirtualHost %s:%u (%s:%u)\n",
+                        s->server_hostname ? s->server_hostname : "(no name)",
+                        (unsigned)s->port, s->defn_name ? s->defn_name : "?",
+                        s->defn_line_number);
+    }
+    if (!sc->table) {
+        apr_file_printf(out, "    no routes\n");
+        return;
+    }
+    ranked = qp_routes_ranked(sc->table);
+    for (i = 0; i < ranked->nelts; ++i) {
+        const qp_route *route = APR_ARRAY_IDX(ranked, i, const qp_route *);
+        apr_file_printf(out, "  %3d. %s  [%s]\n", i + 1, route->pattern,
+                        route->origin);
+        for (k = 0; k < route->resources->nelts; ++k) {
+            const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
+                                                   const qp_resource *);
+            apr_file_printf(out, "         <%s>%s\n", res->link->url,
+                            res->link->suffix);
+        }
+        if (route->condition) {
+            apr_file_printf(out, "         when \"%s\"\n", route->condition);
+        }
+    }
+}
+
+/* apachectl -t -D DUMP_QUARTPUSH: the compiled routes of every server in
+ * match order, most specific first, like -D DUMP_VHOSTS. */
+void mqp_dump_routes(apr_pool_t *pconf, server_rec *s)
+{
+    apr_file_t *out = NULL;
+    server_rec *sv;
+
+    if (!ap_exists_config_define("DUMP_QUARTPUSH")) {
+        return;
+    }
+    apr_file_open_stdout(&out, pconf);
+    apr_file_printf(out, "mod_quartpush routes, in match order:\n");
+    for (sv = s; sv; sv = sv->next) {
+        mqp_dump_server(out, pconf, sv, sv == s);
+    }
+}
