@@ -6,13 +6,14 @@ use warnings FATAL => 'all';
 
 use Exporter 'import';
 use Time::HiRes qw(sleep);
+use IO::Socket::IP;
 use POSIX ();
 use Apache::Test ();
 use Apache::TestConfig ();
 use Apache::QuartPush::TestClient;
 
 our @EXPORT = qw(client_for h2_transports paths_of links_of quartpush_log_for
-                 module_so httpd_config_test COPIED_HEADERS);
+                 module_so httpd_config_test raw_http1 COPIED_HEADERS);
 
 # The request headers mod_http2 copies into a pushed request, the same set
 # as Quart's SERVER_PUSH_HEADERS_TO_COPY.
@@ -67,6 +68,71 @@ sub quartpush_log_for {
 }
 
 sub catfile { join '/', @_ }
+
+# One raw HTTP/1.x exchange with a test virtual host, without the test
+# client's parser: $request is sent as is, and the bytes the server sends
+# are read until the answer is complete (its body by Content-Length or
+# chunks) or the server closes. The header blocks are read from those
+# bytes: every 1xx block in order, then the final one. Returns { bytes,
+# blocks => [ { line, status, header_list } ], error }; error is set when
+# no final status line arrived, or the answer did not end within 10 s.
+sub raw_http1 {
+    my ($vhost, $request) = @_;
+    my $port = Apache::Test::config()->{vhosts}{$vhost}{port}
+        or die "no test virtual host '$vhost' in t/conf/extra.conf.in\n";
+    my $res = { bytes => '', blocks => [], error => undef };
+    my $sock = IO::Socket::IP->new(PeerHost => 'localhost', PeerPort => $port,
+                                   Timeout => 10)
+        or do { $res->{error} = "connect: $!"; return $res };
+    if ($tls{$vhost}) {
+        require IO::Socket::SSL;
+        IO::Socket::SSL->start_SSL($sock, SSL_alpn_protocols => ['http/1.1'],
+                                   SSL_verify_mode => 0, Timeout => 10)
+            or do { $res->{error} = "TLS: $IO::Socket::SSL::SSL_ERROR"; return $res };
+    }
+    print $sock $request;
+    my $complete = 0;
+    eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm 10;
+        while (!$complete) {
+            my $n = sysread $sock, my $buf, 65536;
+            last unless $n;
+            $res->{bytes} .= $buf;
+            $complete = _http1_blocks($res);
+        }
+        alarm 0;
+        1;
+    } or $res->{error} = 'timeout while reading the answer';
+    close $sock;
+    _http1_blocks($res);
+    $res->{error} //= 'no final status line in: ' . substr($res->{bytes}, 0, 80)
+        unless grep { $_->{status} >= 200 || $_->{status} == 101 } @{ $res->{blocks} };
+    return $res;
+}
+
+# Reads the header blocks of $res->{bytes} into $res->{blocks}: true once
+# the final one and its whole body are in (a body read to the end of the
+# connection is complete only when the server closes it).
+sub _http1_blocks {
+    my ($res) = @_;
+    my $in = $res->{bytes};
+    $res->{blocks} = [];
+    while ($in =~ s{\A(HTTP/1\.[01] (\d{3})[^\r\n]*)\r\n((?:[^\r\n]+\r\n)*)\r\n}{}) {
+        my ($line, $status, $head) = ($1, $2 + 0, $3);
+        my @list = map { /^([^:]+):[ \t]*(.*?)[ \t]*$/ ? [ lc $1, $2 ] : () }
+                   split /\r\n/, $head;
+        push @{ $res->{blocks} }, { line => $line, status => $status, header_list => \@list };
+        next if $status < 200 && $status != 101;
+        my %h = map { @$_ } @list;
+        return 1 if $status == 204 || $status == 304 || $status == 101;
+        return length($in) >= $h{'content-length'} if defined $h{'content-length'};
+        return $in =~ /(?:\A|\r\n)0\r\n(?:[^\r\n]+\r\n)*\r\n\z/
+            if ($h{'transfer-encoding'} // '') =~ /chunked/i;
+        return 0;
+    }
+    return 0;
+}
 
 # Runs "httpd -t" on a minimal configuration that loads the module under
 # test and then holds $body (lines 1 to 8 are fixed, so $body starts on

@@ -689,6 +689,17 @@ sub _request_h2 {
     # The stream callbacks close over $con, which holds them: break the
     # cycle so a long test file does not keep every connection alive.
     %$con = ();
+
+    # A client that resets pushes or leaves may see the connection end
+    # before the response is complete: what arrived is returned, for the
+    # caller to judge (when the client acted, what it saw is still sane).
+    if ( !$ok
+        && ( $req->{reset_push} || $req->{goaway_after_push} )
+        && $err =~ /connection (?:closed by server|lost)/ )
+    {
+        ( $res->{ended_early} = $err ) =~ s/\n\z//;
+        $ok = 1;
+    }
     die $err unless $ok;
 
     return $res;
@@ -1206,7 +1217,9 @@ Overrides the client's C<accept_push> for this request.
 
 C<1>: every PUSH_PROMISE is recorded and the promised stream is immediately
 cancelled with C<RST_STREAM(CANCEL)>; the request does not wait for it.
-Frames the server had already sent for it are read and discarded.
+Frames the server had already sent for it are read and discarded.  If the
+connection ends before the response is complete, what arrived is
+returned, marked C<ended_early>.
 
 =item goaway_after_push
 
@@ -1215,7 +1228,8 @@ C<GOAWAY(NO_ERROR)> naming the last stream the server started, and opens
 no more streams: a client that leaves in the middle of a push.  The
 request then ends when every stream is closed, as usual, or when the
 server closes the connection, which is no error here; C<goaway_sent_at> in
-the response says when the GOAWAY was queued.
+the response says when the GOAWAY was queued.  If the connection ends before
+that, what arrived is returned, marked C<ended_early>.
 
 =item timeout
 
@@ -1335,6 +1349,13 @@ GOAWAY, else C<undef>.
 
 With C<goaway_after_push>: when the client queued its own GOAWAY, else
 absent.
+
+=item ended_early
+
+With C<reset_push> or C<goaway_after_push>: the connection ended (closed
+or lost) before the response was complete. The request then returns what
+arrived until then instead of dying, and this holds the message it would
+have died with; else absent.
 
 =item frames
 
