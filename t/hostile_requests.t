@@ -216,7 +216,11 @@ my @cases = (
       status => qr/^200$/, pushes => [ $css ] },
 );
 
-plan tests => 3 + eval { my $n = 0; $n += $_->{raw} ? 4 : 5 for @cases; $n };
+plan tests => 4 + eval { my $n = 0; $n += $_->{raw} ? 4 : 5 for @cases; $n };
+
+# the API cases need the C test module: without it they would be dropped
+ok($has_api, 'the C test module t/c-modules/quartpush_api is built and loaded, '
+   . 'so the API cases run');
 
 my $path_ok = qr{^/(?!/)[^\s\x00-\x1f\x7f]*$};
 my $preload = qr{^</(?!/)[^>\s]*>; rel=preload(?:; as=[a-z]+)?(?:; type=[\w.+-]+/[\w.+-]+)?(?:; crossorigin(?:=[a-z-]+)?)?(?:; media="[^"\\\r\n]*")?(?:; critical)?(?:; nopush)?$};
