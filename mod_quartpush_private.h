@@ -207,6 +207,8 @@ void mqp_set_notes(request_rec *r, const mqp_response_state *st);
 qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
                              const mqp_dir_conf *dc);
 apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+/* insert_filter and insert_error_filter: the filter that sets it */
+void mqp_cookie_insert_filter(request_rec *r);
 
 /* ------------------------------------------------------------------------
  * mod_http2 (mod_quartpush_h2.c)
