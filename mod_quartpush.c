@@ -18,6 +18,7 @@
 #include <http_core.h>
 #include <http_log.h>
 #include <http_main.h>
+#include <http_protocol.h>
 #include <http_request.h>
 #include <mod_status.h>
 
@@ -71,6 +72,7 @@ static void mqp_register_hooks(apr_pool_t *p)
     static const char *const fixups_after[] = {
         "mod_rewrite.c", "mod_env.c", "mod_dir.c", NULL
     };
+    static const char *const filters_after[] = { "mod_headers.c", NULL };
 
     /* mod_http2's variables tell whether a stream may push: look it up
      * once all modules are loaded */
@@ -88,9 +90,15 @@ static void mqp_register_hooks(apr_pool_t *p)
     ap_hook_header_parser(mqp_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     /* the decision and the 103, last of fixups, before the handler */
     ap_hook_fixups(mqp_fixups, fixups_after, NULL, APR_HOOK_LAST);
-    /* QuartPushCookie: the digest goes out with the response headers */
+    /* QuartPushCookie: the digest goes out with the response headers, from
+     * the request that answers (internal redirects, error responses) and
+     * after mod_headers' filter (its Cache-Control is seen) */
     ap_register_output_filter(MQP_COOKIE_FILTER, mqp_cookie_out_filter, NULL,
                               AP_FTYPE_CONTENT_SET);
+    ap_hook_insert_filter(mqp_cookie_insert_filter, filters_after, NULL,
+                          APR_HOOK_LAST);
+    ap_hook_insert_error_filter(mqp_cookie_insert_filter, filters_after, NULL,
+                                APR_HOOK_LAST);
     /* SetHandler quartpush-status, and a section on mod_status's page */
     ap_hook_handler(mqp_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, mqp_status_hook, NULL, NULL,

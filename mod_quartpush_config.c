@@ -28,6 +28,7 @@ void *mqp_create_dir_conf(apr_pool_t *p, char *dir)
     dc->limit = MQP_UNSET;
     dc->link_header = MQP_UNSET;
     dc->early_hints = MQP_UNSET;
+    dc->h2push = MQP_UNSET;
     return dc;
 }
 
@@ -42,6 +43,7 @@ void *mqp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
                       add->link_header : base->link_header;
     dc->early_hints = add->early_hints != MQP_UNSET ?
                       add->early_hints : base->early_hints;
+    dc->h2push = add->h2push != MQP_UNSET ? add->h2push : base->h2push;
     dc->cookie = add->cookie ? add->cookie : base->cookie;
     /* no copy when only one side declares resources (the usual case) */
     dc->links = qp_links_merge(p, base->links, add->links);
@@ -131,6 +133,57 @@ static const char *mqp_cmd_cookie(cmd_parms *cmd, void *dconf,
         cc->max_age = (int)n;
     }
     dc->cookie = cc;
+    return NULL;
+}
+
+/* H2Push is mod_http2's directive: mod_quartpush registers the same name
+ * only to read it, since mod_http2 offers no way to read its per-directory
+ * setting. httpd gives a directive to every module that registers its name,
+ * the module loaded last first, until one returns an error
+ * (ap_walk_config_sub); this command never returns one, so that mod_http2
+ * still checks every use and says what is wrong with mod_http2's own
+ * message, whichever module httpd asks first. It records a value only
+ * where mod_http2 takes it: mod_http2 is loaded and registers H2Push, its
+ * context allows it here (in .htaccess, AllowOverride AuthConfig or
+ * AllowOverrideList; with Nonfatal=Override mod_http2 ignores it, and so
+ * does this), and the value is one word, on or off. Without mod_http2 the
+ * directive is accepted and means nothing: it stops no push, since there
+ * is none. As for mod_http2, the server's (or virtual host's) setting and
+ * a section's are kept apart: push is on where the server's is not off and
+ * the section's is not off (a section cannot turn it on again). */
+static const char *mqp_cmd_h2push(cmd_parms *cmd, void *dconf,
+                                  const char *args)
+{
+    module *h2 = ap_find_linked_module("mod_http2.c");
+    const command_rec *theirs = NULL, *c;
+    const char *word;
+
+    for (c = h2 ? h2->cmds : NULL; c && c->name; ++c) {
+        if (!strcasecmp(c->name, cmd->cmd->name)) {
+            theirs = c;
+            break;
+        }
+    }
+    if (!theirs) {
+        return NULL;
+    }
+    if (!(cmd->override & theirs->req_override)
+        && !(cmd->override_list
+             && apr_table_get(cmd->override_list, theirs->name))) {
+        return NULL;        /* mod_http2 refuses it here, or ignores it */
+    }
+    word = ap_getword_conf(cmd->temp_pool, &args);
+    if (*args || (strcasecmp(word, "on") && strcasecmp(word, "off"))) {
+        return NULL;        /* not one word, on or off: mod_http2 says so */
+    }
+    if (cmd->path) {
+        ((mqp_dir_conf *)dconf)->h2push = !strcasecmp(word, "on");
+    }
+    else {
+        mqp_srv_conf *sc = ap_get_module_config(cmd->server->module_config,
+                                                &quartpush_module);
+        sc->h2push = !strcasecmp(word, "on");
+    }
     return NULL;
 }
 
@@ -229,6 +282,7 @@ void *mqp_create_srv_conf(apr_pool_t *p, server_rec *s)
 
     sc->routes = apr_array_make(p, 0, sizeof(qp_route *));
     sc->rule_scopes = apr_array_make(p, 0, sizeof(mqp_dir_conf *));
+    sc->h2push = MQP_UNSET;
     return sc;
 }
 
@@ -237,6 +291,7 @@ void *mqp_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     mqp_srv_conf *base = basev, *add = addv;
     mqp_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
 
+    sc->h2push = add->h2push != MQP_UNSET ? add->h2push : base->h2push;
     /* the main server's sections apply to a virtual host's requests too */
     sc->rule_scopes = apr_array_append(p, base->rule_scopes, add->rule_scopes);
     /* the main server's routes first: a virtual host adds to them */
@@ -496,6 +551,12 @@ const command_rec mqp_cmds[] = {
                      "an origin the page will use, e.g. "
                      "https://cdn.example.com, then optional crossorigin: "
                      "hinted as rel=preconnect, never pushed"),
+    /* mod_http2's H2Push, read (see mqp_cmd_h2push): allowed everywhere
+     * here, so that only mod_http2's own context decides */
+    AP_INIT_RAW_ARGS("H2Push", mqp_cmd_h2push, NULL,
+                     RSRC_CONF | ACCESS_CONF | OR_ALL,
+                     "on|off: mod_http2's server push switch (mod_quartpush "
+                     "reads it too: off stops its pushes)"),
     AP_INIT_TAKE12("QuartPushCookie", mqp_cmd_cookie, NULL,
                    RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                    "NAME [max-age=SECONDS] | off: remember in a cookie what "

@@ -2,6 +2,13 @@
  * own as a digest (src/qp_digest.c), so that a repeat visit is not sent
  * again what it has. Read once per response; the new cookie goes out as
  * the response headers leave, so that the handler's API pushes are in it.
+ * The filter that sets it is added in insert_filter (and
+ * insert_error_filter), for whichever request finally answers: an
+ * internal redirect (a per-directory RewriteRule front controller, an
+ * ErrorDocument) builds a new filter chain, and an error response made by
+ * httpd starts from a bare one. A response that carries the cookie is
+ * marked private, so that no shared cache stores one client's digest and
+ * hands it to others.
  */
 #include <string.h>
 
@@ -61,19 +68,82 @@ qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
     if (!st->digest) {
         st->digest = qp_digest_create(r->pool);
     }
-    /* the cookie is set once the response is complete, so that pushes
-     * from the handler (the API) are in it too */
-    ap_add_output_filter(MQP_COOKIE_FILTER, st, r, r->connection);
+    /* the cookie is set by the filter mqp_cookie_insert_filter adds, once
+     * the handler is done, so that its pushes (the API) are in it too */
     return st->digest;
+}
+
+/* The response's filter chain is built: the cookie's filter goes in when
+ * this response may carry one, that is when a digest was read for it
+ * (also by an earlier request of its internal redirect chain) or its scope
+ * has a cookie (the handler may still push through the API). After
+ * mod_headers' filter, so that the Cache-Control it sets is seen. */
+void mqp_cookie_insert_filter(request_rec *r)
+{
+    const mqp_response_state *st;
+    const mqp_dir_conf *dc;
+
+    if (r->main) {
+        return;         /* a subrequest's headers are not the client's */
+    }
+    st = mqp_state_get(r, 0);
+    dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
+    if ((st && st->cookie) || (dc->cookie && dc->cookie->name)) {
+        ap_add_output_filter(MQP_COOKIE_FILTER, NULL, r, r->connection);
+    }
+}
+
+static int mqp_cc_collect(void *baton, const char *key, const char *val)
+{
+    apr_array_header_t *items = baton;
+    apr_pool_t *p = items->pool;
+    const char *field = val;
+    char *item;
+
+    while ((item = ap_get_list_item(p, &field)) != NULL) {
+        APR_ARRAY_PUSH(items, char *) = item;
+    }
+    return 1;
+}
+
+/* A response that carries one client's digest must not be stored by a
+ * shared cache (mod_cache, a CDN) and replayed to others: its Cache-Control
+ * says private, unless it already says private or no-store. public and
+ * s-maxage, which would contradict it, are dropped; the rest is kept. The
+ * whole field goes to err_headers_out, where mod_cache looks first. */
+static void mqp_cookie_private(request_rec *r)
+{
+    apr_array_header_t *items = apr_array_make(r->pool, 4, sizeof(char *));
+    apr_array_header_t *kept = apr_array_make(r->pool, 4, sizeof(char *));
+    int i;
+
+    apr_table_do(mqp_cc_collect, items, r->headers_out, "Cache-Control",
+                 NULL);
+    apr_table_do(mqp_cc_collect, items, r->err_headers_out, "Cache-Control",
+                 NULL);
+    for (i = 0; i < items->nelts; ++i) {
+        const char *item = APR_ARRAY_IDX(items, i, const char *);
+
+        if (!strcasecmp(item, "private") || !strcasecmp(item, "no-store")) {
+            return;
+        }
+        if (strcasecmp(item, "public") && strncasecmp(item, "s-maxage", 8)) {
+            APR_ARRAY_PUSH(kept, const char *) = item;
+        }
+    }
+    APR_ARRAY_PUSH(kept, const char *) = "private";
+    apr_table_unset(r->headers_out, "Cache-Control");
+    apr_table_setn(r->err_headers_out, "Cache-Control",
+                   apr_array_pstrcat(r->pool, kept, ','));
 }
 
 /* Sets the client's new digest cookie as the response headers go out. */
 apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    mqp_response_state *st = f->ctx;
     request_rec *r = f->r;
+    mqp_response_state *st = mqp_state_get(r, 0);
 
-    if (st->digest_dirty && st->cookie) {
+    if (st && st->digest_dirty && st->cookie) {
         const mqp_cookie_conf *cc = st->cookie;
         apr_table_addn(r->err_headers_out, "Set-Cookie",
             apr_pstrcat(r->pool, cc->name, "=",
@@ -83,6 +153,7 @@ apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                         "; HttpOnly",
                         strcmp(ap_http_scheme(r), "https") ? "" : "; Secure",
                         "; SameSite=Lax", NULL));
+        mqp_cookie_private(r);
         st->digest_dirty = 0;
     }
     ap_remove_output_filter(f);

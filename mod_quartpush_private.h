@@ -68,6 +68,8 @@ typedef struct {
     int limit;                  /* QuartPushLimit */
     int link_header;            /* QuartPushLinkHeader on|off */
     int early_hints;            /* QuartPushEarlyHints: MQP_HINTS_* */
+    int h2push;                 /* mod_http2's H2Push on|off in a section
+                                 * or .htaccess (see mqp_cmd_h2push) */
     const mqp_cookie_conf *cookie;  /* QuartPushCookie, NULL when unset */
     apr_array_header_t *links;  /* qp_link *, parent's first */
 } mqp_dir_conf;
@@ -82,6 +84,8 @@ typedef struct {
                                      * declared, NULL for server level */
     int h2_early_hints;             /* mod_http2 forwards a 103 (H2EarlyHints
                                      * on), read from the configuration tree */
+    int h2push;                     /* mod_http2's H2Push on|off at server
+                                     * or virtual host level */
 } mqp_srv_conf;
 
 #define MQP_CONF_GET(dc, field, dflt) \
@@ -137,6 +141,7 @@ typedef enum {
     MQP_SKIP_HTTP1,             /* HTTP/1.x without QuartPushEarlyHints h1 */
     MQP_SKIP_CLIENT_REFUSES_PUSH,   /* and no hints can reach it */
     MQP_SKIP_PUSHED_REQUEST,    /* a pushed request */
+    MQP_SKIP_H2PUSH_OFF,        /* H2Push off, and no hints can reach it */
     MQP_SKIP_LIMIT,             /* per resource: QuartPushLimit */
     MQP_SKIP_COOKIE,            /* per resource: in the client's digest */
     MQP_SKIP_COUNT,
@@ -159,6 +164,9 @@ typedef struct {
     const char *reason;         /* ... and the reason, for the debug log */
     int for_response;           /* a response links are for, whatever the
                                  * client accepts (QuartPushLinkHeader) */
+    int nopush;                 /* hints where H2Push is off: the 103's
+                                 * links say nopush, so that mod_http2
+                                 * never pushes from them */
 } mqp_decision;
 
 /* Whether and how r's response announces links; the configured rules ask
@@ -176,6 +184,7 @@ typedef struct {
     mqp_send_e how;
     int limit;                  /* QuartPushLimit */
     int over;                   /* links left out by it */
+    int nopush;                 /* mark every preload nopush (H2Push off) */
     apr_table_t *links;         /* the 103's Link headers, NULL while none */
 } mqp_announcement;
 
@@ -198,6 +207,8 @@ void mqp_set_notes(request_rec *r, const mqp_response_state *st);
 qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
                              const mqp_dir_conf *dc);
 apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+/* insert_filter and insert_error_filter: the filter that sets it */
+void mqp_cookie_insert_filter(request_rec *r);
 
 /* ------------------------------------------------------------------------
  * mod_http2 (mod_quartpush_h2.c)

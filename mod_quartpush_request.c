@@ -19,7 +19,7 @@
 
 const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
     "not_get", "off", "conditional", "error", "http1",
-    "client_refuses_push", "pushed_request", "limit", "cookie"
+    "client_refuses_push", "pushed_request", "h2push_off", "limit", "cookie"
 };
 
 mqp_response_state *mqp_state_get(request_rec *r, int create)
@@ -67,7 +67,11 @@ void mqp_set_notes(request_rec *r, const mqp_response_state *st)
  * it goes to. A client that accepts push gets the links pushed; one that
  * refuses push gets them as Early Hints where QuartPushEarlyHints allows it
  * and the 103 reaches the client (over HTTP/2 mod_http2 forwards it only
- * with H2EarlyHints on, and a 103 it drops is pure cost).
+ * with H2EarlyHints on, and a 103 it drops is pure cost). Where H2Push is
+ * off (at any scope: mod_http2's H2PUSH variable tells only the server's
+ * setting, so the per-directory one is read from mod_quartpush's own H2Push
+ * command), every client is treated as one that refuses push, and the
+ * hints it gets say nopush.
  * With predict, the configured links go out before the handler runs, so
  * that the responses that will predictably be a 304 or an error are left
  * out; d->for_response then says that the response is one to announce for,
@@ -77,6 +81,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
                 const mqp_srv_conf *sc, int predict, mqp_decision *d)
 {
     int hints = MQP_CONF_GET(dc, early_hints, MQP_HINTS_ON);
+    int h2push_off = sc->h2push == 0 || dc->h2push == 0;
     const request_rec *prev;
 
 #define MQP_NOTHING(skip, why) \
@@ -84,6 +89,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
          return; } while (0)
 
     d->for_response = 0;
+    d->nopush = 0;
     if (dc->enabled == 0) {
         MQP_NOTHING(MQP_SKIP_OFF, "QuartPush off");
     }
@@ -135,8 +141,21 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
             MQP_NOTHING(MQP_SKIP_PUSHED_REQUEST,
                         "it is itself a pushed request");
         }
-        d->how = MQP_SEND_PUSH;
-        return;
+        if (!h2push_off) {
+            d->how = MQP_SEND_PUSH;
+            return;
+        }
+    }
+    if (h2push_off) {
+        if (hints == MQP_HINTS_OFF) {
+            MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and "
+                        "QuartPushEarlyHints is off");
+        }
+        if (!sc->h2_early_hints) {
+            MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and H2EarlyHints "
+                        "is off (mod_http2 would drop the Early Hints)");
+        }
+        d->nopush = 1;
     }
     if (hints == MQP_HINTS_OFF) {
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
@@ -159,6 +178,7 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
     a->how = how;
     a->limit = MQP_CONF_GET(dc, limit, MQP_DEFAULT_LIMIT);
     a->over = 0;
+    a->nopush = 0;
     a->links = NULL;
     mqp_cookie_digest(r, a->st, dc);
 }
@@ -197,6 +217,9 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
     }
     if (!a->links) {
         a->links = apr_table_make(r->pool, 8);
+    }
+    if (a->nopush && !link->nopush && !link->preconnect) {
+        header = apr_pstrcat(r->pool, header, "; nopush", NULL);
     }
     apr_table_addn(a->links, "Link", header);
     APR_ARRAY_PUSH(st->announced, const char *) = url;
@@ -261,12 +284,13 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
 /* Announces the scope's links, then those of the matched route (m may be
  * NULL): together, once per URL, up to the limit, in one 103. */
 static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
-                               const qp_match *m, mqp_send_e how)
+                               const qp_match *m, const mqp_decision *d)
 {
     mqp_announcement a;
     int i;
 
-    mqp_announce_begin(&a, r, dc, how);
+    mqp_announce_begin(&a, r, dc, d->how);
+    a.nopush = d->nopush;
     for (i = 0; dc->links && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         mqp_announce(&a, link->url, link->header, link);
@@ -391,7 +415,7 @@ int mqp_fixups(request_rec *r)
         mqp_log_request(r, st, d.reason);
         return DECLINED;
     }
-    mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), d.how);
+    mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d);
     mqp_log_request(r, mqp_state_get(r, 0), NULL);
     return DECLINED;
 }

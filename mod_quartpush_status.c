@@ -26,7 +26,7 @@
  * a new module loaded by a graceful restart never reads a segment that an
  * older one laid out differently. */
 #ifndef MQP_COUNTERS_LAYOUT_TEST
-#define MQP_COUNTERS_MAGIC 0x51504301u      /* "QPC", layout 1 */
+#define MQP_COUNTERS_MAGIC 0x51504302u      /* "QPC", layout 2 */
 #else
 /* t/counters_upgrade.t loads a build with another layout over this one */
 #define MQP_COUNTERS_MAGIC 0x515043ffu
@@ -132,6 +132,7 @@ static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
     "requests: HTTP/1.x (no QuartPushEarlyHints h1)",
     "requests: client refuses push, no hints possible",
     "requests: a pushed request",
+    "requests: H2Push off, no hints possible",
     "resources: over QuartPushLimit",
     "resources: the client has them (QuartPushCookie)"
 };

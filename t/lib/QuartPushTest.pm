@@ -13,14 +13,16 @@ use Apache::TestConfig ();
 use Apache::QuartPush::TestClient;
 
 our @EXPORT = qw(client_for h2_transports paths_of links_of quartpush_log_for
-                 module_so httpd_config_test raw_http1 COPIED_HEADERS);
+                 module_so httpd_config_test raw_http1 COPIED_HEADERS
+                 start_httpd);
 
 # The request headers mod_http2 copies into a pushed request, the same set
 # as Quart's SERVER_PUSH_HEADERS_TO_COPY.
 use constant COPIED_HEADERS =>
     qw(accept accept-encoding accept-language cache-control user-agent);
 
-my %tls = (h2tls => 1, h2hints => 1, h1tls => 1, h2c => 0);
+my %tls = (h2tls => 1, h2hints => 1, h1tls => 1, h2c => 0,
+           h2pushoff => 1, h2pushoffhints => 1);
 
 # Every push behaviour is checked on both HTTP/2 transports.
 sub h2_transports { return ('h2tls', 'h2c') }
@@ -148,6 +150,10 @@ sub httpd_config_test {
     my $mpm = $cfg->find_apache_module('mod_mpm_event.so');
     my $http2 = $o{http2} ? 'LoadModule http2_module "'
                             . $cfg->find_apache_module('mod_http2.so') . '"' : '';
+    # no_quartpush => 1: the same without the module (line 7 is a comment),
+    # to compare with what httpd says without it
+    my $quartpush = $o{no_quartpush} ? '# (mod_quartpush not loaded)'
+                  : 'LoadModule quartpush_module "' . module_so() . '"';
     my $conf = "$dir/httpd.conf";
     open my $fh, '>', $conf or die "$conf: $!";
     print $fh <<"CONF";
@@ -157,7 +163,7 @@ PidFile $dir/httpd.pid
 ErrorLog $dir/error_log
 Listen 127.0.0.1:1
 LoadModule mpm_event_module "$mpm"
-LoadModule quartpush_module "${\ module_so() }"
+$quartpush
 $http2
 $body
 CONF
@@ -196,6 +202,65 @@ CONF
     return ($status >> 8, $out, $status & 127,
             Time::HiRes::time() - $started, $timed_out);
 }
+
+# Starts an httpd of its own with the module under test, mod_ssl and
+# mod_http2, for a setting that would reach every virtual host of the test
+# server (a server-level one): it serves $dir/htdocs over h2 and TLS on
+# 127.0.0.1:$port (the test certificate), with $body at server level.
+# Returns a handle whose destruction stops it, or dies.
+sub start_httpd {
+    my ($dir, $port, $body) = @_;
+    my $cfg = Apache::Test::config();
+    my $sslca = Apache::Test::vars('sslca');
+    my $user = $> == 0 ? "User nobody\nGroup "
+                         . (getgrnam('nogroup') ? 'nogroup' : 'nobody') : '';
+    my $mods = join "\n", map {
+        my $so = $cfg->find_apache_module("mod_$_.so") or die "no mod_$_.so\n";
+        "LoadModule ${_}_module \"$so\"";
+    } qw(mpm_event authz_core mime dir ssl socache_shmcb http2);
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die "$conf: $!";
+    print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName localhost
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+LogLevel quartpush:debug
+$user
+Listen 127.0.0.1:$port
+$mods
+LoadModule quartpush_module "${\ module_so() }"
+DocumentRoot "$dir/htdocs"
+DirectoryIndex index.html
+TypesConfig /dev/null
+SSLEngine on
+SSLCertificateFile $sslca/asf/certs/server.crt
+SSLCertificateKeyFile $sslca/asf/keys/server.pem
+Protocols h2 http/1.1
+$body
+CONF
+    close $fh;
+    my $httpd = Apache::Test::vars('httpd');
+    system($httpd, '-f', $conf, '-k', 'start') == 0
+        or die "$httpd -f $conf -k start failed: $?\n";
+    for (1 .. 100) {
+        last if IO::Socket::IP->new(PeerHost => '127.0.0.1', PeerPort => $port);
+        sleep 0.1;
+    }
+    return bless { httpd => $httpd, conf => $conf, pidfile => "$dir/httpd.pid" },
+                 'QuartPushTest::Httpd';
+}
+
+package QuartPushTest::Httpd;
+sub DESTROY {
+    my ($self) = @_;
+    system($self->{httpd}, '-f', $self->{conf}, '-k', 'stop');
+    for (1 .. 100) {
+        last unless -e $self->{pidfile};
+        Time::HiRes::sleep(0.1);
+    }
+}
+package QuartPushTest;
 
 # The module under test, as t/TEST.PL loads it.
 sub module_so {

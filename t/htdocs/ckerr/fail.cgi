@@ -1,0 +1,3 @@
+#!/bin/sh
+# A handler that fails after the fixups phase: no headers at all (500).
+exit 1
