@@ -10,7 +10,7 @@ use Time::HiRes qw(sleep);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 23;
+plan tests => 15 + 15;
 
 sub status_json {
     my ($vhost) = @_;
@@ -37,26 +37,47 @@ ok(!grep({ $_->{pattern} eq '/r/vhost-only' } @{ $before->{routes} || [] }),
    '... which the first does not have');
 
 # what requests do to the counters (each request is a new connection, so
-# likely another child or thread: the counters are shared)
-client_for('h2tls')->get('/push/?status=1');                         # 3 pushes
-client_for('h2hints', accept_push => 0)->get('/eh/?status=2');       # 4 hints
+# likely another child or thread: the counters are shared). The tests run
+# one at a time, so each difference is exact: a counter that counts one
+# event twice, or misses one, fails here. A pushed request is a request
+# too: it is counted, then skipped as a pushed request, or as an error when
+# its file is missing.
+client_for('h2tls')->get('/push/?status=1');        # 3 pushes in one 103, 3 pushed requests
+client_for('h2hints', accept_push => 0)->get('/eh/?status=2');       # 4 hints in one 103
 client_for('h2tls')->get('/push/?status=3', headers => [ 'if-none-match' => '"x"' ]);
 client_for('h2tls', accept_push => 0)->get('/push/?status=4');      # H2EarlyHints off
-client_for('h2tls')->get('/limit/?status=5');                        # 2 over the limit
-client_for('h2tls')->get('/r/blog/hello?status=6');                  # a route
+client_for('h2tls')->get('/limit/?status=5');       # 2 pushes, 2 over the limit, 2 pushed requests
+client_for('h2tls')->get('/r/blog/hello?status=6'); # a route: 2 pushes, 2 pushed requests,
+                                                    # one of them missing (hero.webp)
 my ($after) = status_json();
 my %d = map { $_ => $after->{counters}{$_} - $before->{counters}{$_} }
         grep { !ref $after->{counters}{$_} } keys %{ $after->{counters} };
 my %s = map { $_ => $after->{counters}{skipped}{$_} - $before->{counters}{skipped}{$_} }
         keys %{ $after->{counters}{skipped} };
-cmp_ok($d{requests}, '>=', 6, "requests counted ($d{requests})");
-cmp_ok($d{pushes}, '>=', 3 + 2 + 2, "pushes counted ($d{pushes})");
-cmp_ok($d{hints}, '>=', 4, "hints counted ($d{hints})");
-cmp_ok($d{early_hints_responses}, '>=', 4, "103 responses counted ($d{early_hints_responses})");
-cmp_ok($d{routes_matched}, '>=', 1, "routes matched counted ($d{routes_matched})");
-cmp_ok($s{conditional}, '>=', 1, "conditional requests skipped ($s{conditional})");
-cmp_ok($s{client_refuses_push}, '>=', 1, "clients that refuse push, no hints possible ($s{client_refuses_push})");
-cmp_ok($s{limit}, '>=', 2, "resources over QuartPushLimit ($s{limit})");
+my @want = (
+    # counter, its difference, why
+    [ requests              => 13, 'the 6 pages and their 7 pushed requests' ],
+    [ pushes                => 7,  '3 for /push/, 2 for /limit/, 2 for the route' ],
+    [ hints                 => 4,  'the 4 links of /eh/' ],
+    [ early_hints_responses => 4,  'one 103 for each page that announced something' ],
+    [ routes_matched        => 1,  '/r/blog/hello' ],
+    [ api_calls             => 0,  'no API call' ],
+);
+my @want_skipped = (
+    [ pushed_request      => 6, 'the pushed requests whose file exists' ],
+    [ error               => 1, 'the pushed /img/hello/hero.webp, which is missing' ],
+    [ conditional         => 1, 'the request with If-None-Match' ],
+    [ client_refuses_push => 1, 'the client that refuses push where H2EarlyHints is off' ],
+    [ limit               => 2, 'the 2 resources of /limit/ over QuartPushLimit 2' ],
+    [ not_get             => 0, 'no other method than GET' ],
+    [ off                 => 0, 'no scope with QuartPush off' ],
+    [ http1               => 0, 'no HTTP/1.x request' ],
+    [ cookie              => 0, 'no QuartPushCookie' ],
+);
+is($d{ $_->[0] } // 'missing', $_->[1], "counter $_->[0] grew by exactly $_->[1]: $_->[2]")
+    for @want;
+is($s{ $_->[0] } // 'missing', $_->[1], "skipped $_->[0] grew by exactly $_->[1]: $_->[2]")
+    for @want_skipped;
 
 my ($again) = status_json();
 is($again->{counters}{requests}, $after->{counters}{requests},
