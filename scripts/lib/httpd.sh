@@ -122,3 +122,35 @@ qp_suite_finish() {
     rm -rf "$suite_scratch"
     suite_scratch=
 }
+
+# --- is the server answering? (bench/run, bench/early-hints, check-hard,
+# .ci/run): before measuring, a page must answer 200
+# qp_status URL [CURL-OPTION...]: the status code of GET URL (000: none)
+qp_status() {
+    local url=$1
+    shift
+    curl -sk -o /dev/null -w '%{http_code}' --max-time 20 "$@" "$url" || true
+}
+
+# qp_h2load_bad FILE: how many requests of an h2load run (its output in
+# FILE) did not get a 2xx: failed, errored, timed out, or answered 3xx-5xx.
+# A run that made no request at all counts as one bad request.
+qp_h2load_bad() {
+    # "requests: T total, S started, D done, OK succeeded, ..." and
+    # "status codes: N 2xx, ...": h2load's "succeeded" leaves out 4xx and
+    # 5xx; a 3xx is no success for us either, hence the 2xx count too
+    awk '/^requests:/ { total = $2; ok = $8; seen = 1 }
+         /^status codes:/ { n2xx = $3; codes = 1 }
+         END { if (!seen || total == 0) { print 1; exit }
+               bad = total - ok
+               if (codes && total - n2xx > bad) bad = total - n2xx
+               print bad }' "$1"
+}
+
+# qp_pushload_bad OUTPUT: how many page loads of a bench/qp_pushload run
+# (OUTPUT: what it printed) failed, plus pushed responses that were not
+# 2xx. A run that loaded no page at all counts as one.
+qp_pushload_bad() {
+    tr ' ' '\n' <<<"$1" | awk -F= '{ v[$1] = $2 }
+        END { if (v["pages"] + 0 == 0) print 1; else print v["failed"] + v["push_non2xx"] }'
+}
