@@ -141,7 +141,9 @@ sub _http1_blocks {
 # line 9). Options: http2 => 1 loads mod_http2 too (on line 8 either way),
 # define => NAME adds -D NAME, timeout => SECONDS kills an httpd that hangs
 # (default 60), user => NAME runs it as that user (only when root; $dir must
-# then be readable by NAME). Returns the exit code and what httpd said, then
+# then be readable by NAME, and the module is loaded from a copy in $dir:
+# NAME may not be able to enter the checkout, e.g. a clone in /root).
+# Returns the exit code and what httpd said, then
 # the signal that killed httpd (0: none; a timeout kills it with SIGKILL),
 # the seconds it took, and whether it timed out.
 sub httpd_config_test {
@@ -150,10 +152,17 @@ sub httpd_config_test {
     my $mpm = $cfg->find_apache_module('mod_mpm_event.so');
     my $http2 = $o{http2} ? 'LoadModule http2_module "'
                             . $cfg->find_apache_module('mod_http2.so') . '"' : '';
+    my $so = module_so();
+    if (defined $o{user} && $> == 0) {
+        require File::Copy;
+        File::Copy::copy($so, "$dir/mod_quartpush.so") or die "copy $so: $!";
+        chmod 0644, "$dir/mod_quartpush.so";
+        $so = "$dir/mod_quartpush.so";
+    }
     # no_quartpush => 1: the same without the module (line 7 is a comment),
     # to compare with what httpd says without it
     my $quartpush = $o{no_quartpush} ? '# (mod_quartpush not loaded)'
-                  : 'LoadModule quartpush_module "' . module_so() . '"';
+                  : qq{LoadModule quartpush_module "$so"};
     my $conf = "$dir/httpd.conf";
     open my $fh, '>', $conf or die "$conf: $!";
     print $fh <<"CONF";
