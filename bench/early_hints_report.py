@@ -252,8 +252,8 @@ def markdown(s, labels, args):
         "# Slow page, Early Hints and push",
         "",
         f"{now}, {os.cpu_count()} cores, {args.mode} run of `{'QUICK=1 ' if args.mode == 'quick' else ''}"
-        f"bench/early-hints` (figure 6 of `make bench`), which took {args.seconds} s; "
-        f"{args.chromium or 'Chromium'}.",
+        f"bench/early-hints` (figure 6 of `make bench`), which took {args.seconds} s, "
+        f"of the code at commit {args.commit}; {args.chromium or 'Chromium'}.",
         "A CGI that works 300 ms makes a page that needs a CSS and a JS file. Each configuration "
         "serves it from its own httpd (TLS h2) behind its own `bench/qp_delayproxy`, "
         f"{args.delay_ms:g} ms each way. Medians of {rounds} rounds; each round loads every "
@@ -476,6 +476,7 @@ def main():
     ap.add_argument("--chromium", default="")
     ap.add_argument("--labels", default="")
     ap.add_argument("--when", default="", help="the time of the run (default: now)")
+    ap.add_argument("--commit", default="(unknown)")
     args = ap.parse_args()
     labels = parse_labels(args.labels)
     configs = list(labels) or ["nohints", "h2earlyhint", "quartpush"]

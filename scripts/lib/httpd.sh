@@ -158,3 +158,12 @@ qp_pushload_bad() {
     tr ' ' '\n' <<<"$1" | awk -F= '{ v[$1] = $2 }
         END { if (v["pages"] + 0 == 0) print 1; else print v["failed"] + v["push_non2xx"] }'
 }
+
+# qp_commit TOP: the commit a run measures, for the committed results:
+# the short hash, "-dirty" when the tree differs from it
+qp_commit() {
+    local c
+    c=$(git -C "$1" rev-parse --short HEAD 2>/dev/null) || { echo "(not a git checkout)"; return; }
+    git -C "$1" diff --quiet HEAD -- . ':!bench/results' ':!docs' ':!README.md' 2>/dev/null || c="$c-dirty"
+    echo "$c"
+}
