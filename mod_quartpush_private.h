@@ -34,6 +34,7 @@ APLOG_USE_MODULE(quartpush);
 #define MQP_ENV_OFF        "no-quartpush"
 #define MQP_STATUS_HANDLER "quartpush-status"
 #define MQP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
+#define MQP_LINKS_FILTER   "QUARTPUSH_LINKS"
 #define MQP_MAX_COOKIE_AGE (10 * 365 * 86400)
 /* mod_http2 reads a 103 back line by line into an 8 KB buffer
  * (HUGE_STRING_LEN): one longer "Link: ..." line makes it drop the whole
@@ -136,6 +137,9 @@ typedef struct {
     int over;                       /* links left out by QuartPushLimit */
     int limit;                      /* ... which was */
     int over_size;                  /* links left out by the size cap */
+    apr_array_header_t *final_links;/* QuartPushLinkHeader: the Link values
+                                     * for the final response, or NULL */
+    unsigned int final_links_added:1;   /* ... went into its headers */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
 } mqp_response_state;
@@ -170,6 +174,11 @@ extern const char *const mqp_skip_keys[MQP_SKIP_COUNT];
 
 int mqp_header_parser(request_rec *r);
 int mqp_fixups(request_rec *r);
+/* QuartPushLinkHeader: the final Link headers are added as the response
+ * headers leave, after a handler such as mod_proxy_http has replaced
+ * r->headers_out with its own */
+void mqp_links_insert_filter(request_rec *r);
+apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 
 /* The state of r's response (of the first request of its redirect
  * chain); created when asked to, else NULL until something is announced. */

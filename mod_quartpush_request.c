@@ -355,14 +355,21 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
 }
 
 /* QuartPushLinkHeader on: the same links on the final response too, for
- * clients and proxies that act on final-response preload headers. */
+ * clients and proxies that act on final-response preload headers. They
+ * are kept in the state and added by mqp_links_out_filter as the headers
+ * leave: a handler may replace r->headers_out (mod_proxy_http puts the
+ * backend's there), and err_headers_out would carry them on an error too.
+ * The request that answers decides (after an internal redirect, the last
+ * one); they go out once. */
 static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 {
     int limit = MQP_CONF_GET(dc, limit, MQP_DEFAULT_LIMIT);
-    qp_digest *digest = mqp_cookie_digest(r, mqp_state_get(r, 1), dc);
+    mqp_response_state *st = mqp_state_get(r, 1);
+    qp_digest *digest = mqp_cookie_digest(r, st, dc);
     apr_size_t bytes = 0;
     int i;
 
+    st->final_links = apr_array_make(r->pool, 8, sizeof(const char *));
     for (i = 0; i < dc->links->nelts && i < limit; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         /* mod_http2 pushes from these too: not what the client has */
@@ -375,8 +382,72 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
         if (bytes > MQP_MAX_HINTS_BYTES) {
             break;
         }
-        apr_table_addn(r->headers_out, "Link", link->header);
+        APR_ARRAY_PUSH(st->final_links, const char *) = link->header;
     }
+}
+
+void mqp_links_insert_filter(request_rec *r)
+{
+    const mqp_response_state *st;
+
+    if (r->main) {
+        return;
+    }
+    st = mqp_state_get(r, 0);
+    if (st && st->final_links && st->final_links->nelts
+        && !st->final_links_added) {
+        ap_add_output_filter(MQP_LINKS_FILTER, NULL, r, r->connection);
+    }
+}
+
+/* Whether a Link header already in t carries value, alone or as one
+ * element of a comma-separated list (a backend may fold them). */
+static int mqp_has_link_cb(void *baton, const char *key, const char *val)
+{
+    const char *value = baton, *p = val;
+    apr_size_t n = strlen(value);
+
+    (void)key;
+    while ((p = strstr(p, value)) != NULL) {
+        const char *q = p;
+        while (q > val && (q[-1] == ' ' || q[-1] == '\t')) {
+            --q;
+        }
+        if ((q == val || q[-1] == ',')
+            && (p[n] == '\0' || p[n] == ',' || p[n] == ' ')) {
+            return 0;       /* found: stop */
+        }
+        p += n;
+    }
+    return 1;
+}
+
+static int mqp_has_link(apr_table_t *t, const char *value)
+{
+    return !apr_table_do(mqp_has_link_cb, (void *)value, t, "Link", NULL);
+}
+
+apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    mqp_response_state *st = mqp_state_get(r, 0);
+    int i;
+
+    /* not on an error: httpd drops headers_out there, and so do we */
+    if (st && st->final_links && !st->final_links_added
+        && r->status < 400) {
+        for (i = 0; i < st->final_links->nelts; ++i) {
+            const char *v = APR_ARRAY_IDX(st->final_links, i, const char *);
+            /* once: not again when a backend (or mod_headers) sent it */
+            if (!mqp_has_link(r->headers_out, v)
+                && !mqp_has_link(r->err_headers_out, v)) {
+                apr_table_addn(r->headers_out, "Link", v);
+            }
+        }
+        st->final_links_added = 1;
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
 }
 
 /* Rules apply to the URL the client asked for. Keep its decoded path and
@@ -465,6 +536,7 @@ int mqp_fixups(request_rec *r)
     st = mqp_state_get(r, 0);
     if (r->prev && st) {
         mqp_set_notes(r, st);
+        st->final_links = NULL;     /* the request that answers decides */
     }
     /* the rules of the URL the client asked for (see mqp_header_parser) */
     dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
