@@ -99,6 +99,12 @@ static void mqp_register_hooks(apr_pool_t *p)
                           APR_HOOK_LAST);
     ap_hook_insert_error_filter(mqp_cookie_insert_filter, filters_after, NULL,
                                 APR_HOOK_LAST);
+    /* QuartPushLinkHeader: the final Link headers, added as the headers
+     * leave (mod_proxy_http replaces r->headers_out in its handler) */
+    ap_register_output_filter(MQP_LINKS_FILTER, mqp_links_out_filter, NULL,
+                              AP_FTYPE_CONTENT_SET);
+    ap_hook_insert_filter(mqp_links_insert_filter, NULL, NULL,
+                          APR_HOOK_LAST);
     /* SetHandler quartpush-status, and a section on mod_status's page */
     ap_hook_handler(mqp_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, mqp_status_hook, NULL, NULL,

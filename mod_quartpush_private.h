@@ -34,6 +34,7 @@ APLOG_USE_MODULE(quartpush);
 #define MQP_ENV_OFF        "no-quartpush"
 #define MQP_STATUS_HANDLER "quartpush-status"
 #define MQP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
+#define MQP_LINKS_FILTER   "QUARTPUSH_LINKS"
 #define MQP_MAX_COOKIE_AGE (10 * 365 * 86400)
 /* mod_http2 reads a 103 back line by line into an 8 KB buffer
  * (HUGE_STRING_LEN): one longer "Link: ..." line makes it drop the whole
@@ -41,6 +42,18 @@ APLOG_USE_MODULE(quartpush);
  * make a link that long (each byte may become %XX), so longer ones are
  * left out. */
 #define MQP_MAX_LINK_HEADER 8000
+/* The most one 103 carries, counting each Link header as RFC 7541 sizes a
+ * header table entry: name + value + 32, which is more than HPACK or
+ * HTTP/1.1 ever spend on it ("Link: " and CRLF are 8). nghttp2 refuses to
+ * send a header block over 64 KB (its max_send_header_block_length, which
+ * mod_http2 leaves at the default): the stream is reset, and the page with
+ * it (seen with ~220 KB of links). 48 KB leaves 16 KB for the other
+ * headers and for a client that asks for less (SETTINGS_MAX_HEADER_LIST_SIZE
+ * of 64 KB is common), and is still some 200 links of 200 bytes, far more
+ * than a page can use. Links beyond it are left out (skip reason "size").
+ * The final response's Link headers (QuartPushLinkHeader) use it too. */
+#define MQP_MAX_HINTS_BYTES (48 * 1024)
+#define MQP_LINK_ENTRY_BYTES(value) (sizeof("link") - 1 + strlen(value) + 32)
 
 /* ------------------------------------------------------------------------
  * configuration (mod_quartpush_config.c)
@@ -108,17 +121,25 @@ int mqp_compile_routes(apr_pool_t *pconf, server_rec *s);
  * internal redirect chain so that a redirect never pushes a URL twice. */
 typedef struct {
     apr_array_header_t *announced;  /* const char * URLs, or NULL */
-    const char *pushed;             /* space-separated URLs, the note */
-    const char *hinted;             /* the same for hints only */
+    apr_array_header_t *pushed;     /* const char * URLs pushed, or NULL */
+    apr_array_header_t *hinted;     /* the same for hints only */
+    const char *pushed_note;        /* pushed, space-separated: the note, */
+    int pushed_note_n;              /* ... joined when it had this many */
+    const char *hinted_note;        /* the same for hints */
+    int hinted_note_n;
     const char *route_uri;          /* the path routes match */
     const void *dir_conf;           /* the scope of the URL asked for */
     qp_digest *digest;              /* QuartPushCookie: what the client has */
     const mqp_cookie_conf *cookie;  /* ... and the cookie it goes back in */
-    const char *skipped;            /* URLs skipped as already sent */
+    apr_array_header_t *skipped;    /* URLs skipped as already sent */
     const qp_route *route;          /* the route matched, for the log */
     int route_false;                /* ... whose when condition is false */
     int over;                       /* links left out by QuartPushLimit */
     int limit;                      /* ... which was */
+    int over_size;                  /* links left out by the size cap */
+    apr_array_header_t *final_links;/* QuartPushLinkHeader: the Link values
+                                     * for the final response, or NULL */
+    unsigned int final_links_added:1;   /* ... went into its headers */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
 } mqp_response_state;
@@ -144,6 +165,7 @@ typedef enum {
     MQP_SKIP_H2PUSH_OFF,        /* H2Push off, and no hints can reach it */
     MQP_SKIP_LIMIT,             /* per resource: QuartPushLimit */
     MQP_SKIP_COOKIE,            /* per resource: in the client's digest */
+    MQP_SKIP_SIZE,              /* per resource: over MQP_MAX_HINTS_BYTES */
     MQP_SKIP_COUNT,
     MQP_SKIP_NONE = MQP_SKIP_COUNT
 } mqp_skip_e;
@@ -152,6 +174,11 @@ extern const char *const mqp_skip_keys[MQP_SKIP_COUNT];
 
 int mqp_header_parser(request_rec *r);
 int mqp_fixups(request_rec *r);
+/* QuartPushLinkHeader: the final Link headers are added as the response
+ * headers leave, after a handler such as mod_proxy_http has replaced
+ * r->headers_out with its own */
+void mqp_links_insert_filter(request_rec *r);
+apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 
 /* The state of r's response (of the first request of its redirect
  * chain); created when asked to, else NULL until something is announced. */
@@ -184,6 +211,9 @@ typedef struct {
     mqp_send_e how;
     int limit;                  /* QuartPushLimit */
     int over;                   /* links left out by it */
+    apr_size_t bytes;           /* the 103's Link headers so far, counted
+                                 * with MQP_LINK_ENTRY_BYTES */
+    int over_size;              /* links left out by MQP_MAX_HINTS_BYTES */
     int nopush;                 /* mark every preload nopush (H2Push off) */
     apr_table_t *links;         /* the 103's Link headers, NULL while none */
 } mqp_announcement;
@@ -195,7 +225,7 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
 /* sends the 103 if any link went in (then 1), and sets the notes */
 int mqp_announce_send(mqp_announcement *a);
 int mqp_was_announced(const mqp_response_state *st, const char *url);
-void mqp_set_notes(request_rec *r, const mqp_response_state *st);
+void mqp_set_notes(request_rec *r, mqp_response_state *st);
 
 /* ------------------------------------------------------------------------
  * QuartPushCookie (mod_quartpush_cookie.c)

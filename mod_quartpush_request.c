@@ -19,7 +19,8 @@
 
 const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
     "not_get", "off", "conditional", "error", "http1",
-    "client_refuses_push", "pushed_request", "h2push_off", "limit", "cookie"
+    "client_refuses_push", "pushed_request", "h2push_off", "limit", "cookie",
+    "size"
 };
 
 mqp_response_state *mqp_state_get(request_rec *r, int create)
@@ -50,16 +51,38 @@ int mqp_was_announced(const mqp_response_state *st, const char *url)
     return 0;
 }
 
+/* Joins urls once per change: a response's notes are built once from its
+ * list, not concatenated again for each URL (which grew with the square of
+ * the link count). */
+static const char *mqp_note(apr_pool_t *p, const apr_array_header_t *urls,
+                            const char **note, int *n)
+{
+    if (urls && urls->nelts && (!*note || *n != urls->nelts)) {
+        *note = apr_array_pstrcat(p, urls, ' ');
+        *n = urls->nelts;
+    }
+    return *note;
+}
+
 /* The notes say what this response announced so far, on r (the request
  * that logs them), also after an internal redirect. */
-void mqp_set_notes(request_rec *r, const mqp_response_state *st)
+void mqp_set_notes(request_rec *r, mqp_response_state *st)
 {
-    if (st->pushed) {
-        apr_table_setn(r->notes, MQP_NOTE, st->pushed);
+    if (mqp_note(r->pool, st->pushed, &st->pushed_note, &st->pushed_note_n)) {
+        apr_table_setn(r->notes, MQP_NOTE, st->pushed_note);
     }
-    if (st->hinted) {
-        apr_table_setn(r->notes, MQP_NOTE_HINTS, st->hinted);
+    if (mqp_note(r->pool, st->hinted, &st->hinted_note, &st->hinted_note_n)) {
+        apr_table_setn(r->notes, MQP_NOTE_HINTS, st->hinted_note);
     }
+}
+
+static void mqp_list_add(apr_pool_t *p, apr_array_header_t **list,
+                         const char *url)
+{
+    if (!*list) {
+        *list = apr_array_make(p, 8, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(*list, const char *) = url;
 }
 
 /* Whether and how r's response announces links: every reason for
@@ -178,6 +201,8 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
     a->how = how;
     a->limit = MQP_CONF_GET(dc, limit, MQP_DEFAULT_LIMIT);
     a->over = 0;
+    a->bytes = 0;
+    a->over_size = 0;
     a->nopush = 0;
     a->links = NULL;
     mqp_cookie_digest(r, a->st, dc);
@@ -194,8 +219,7 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
         return 0;
     }
     if (digested && qp_digest_contains(st->digest, url)) {
-        st->skipped = st->skipped ?
-            apr_pstrcat(r->pool, st->skipped, " ", url, NULL) : url;
+        mqp_list_add(r->pool, &st->skipped, url);
         MQP_COUNT(skipped[MQP_SKIP_COOKIE]);
         return 0;
     }
@@ -215,25 +239,33 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
         MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
         return 0;
     }
+    if (a->over_size || a->bytes + MQP_LINK_ENTRY_BYTES(header)
+                        + (a->nopush ? sizeof("; nopush") : 0)
+                        > MQP_MAX_HINTS_BYTES) {
+        /* the 103 is full: this one and every later one stay out, so
+         * that the first ones declared are kept, as with the limit */
+        ++a->over_size;
+        MQP_COUNT(skipped[MQP_SKIP_SIZE]);
+        return 0;
+    }
     if (!a->links) {
         a->links = apr_table_make(r->pool, 8);
     }
     if (a->nopush && !link->nopush && !link->preconnect) {
         header = apr_pstrcat(r->pool, header, "; nopush", NULL);
     }
+    a->bytes += MQP_LINK_ENTRY_BYTES(header);
     apr_table_addn(a->links, "Link", header);
     APR_ARRAY_PUSH(st->announced, const char *) = url;
     if (digested && qp_digest_add(st->digest, url)) {
         st->digest_dirty = 1;
     }
     if (a->how == MQP_SEND_PUSH && !link->nopush) {
-        st->pushed = st->pushed ?
-            apr_pstrcat(r->pool, st->pushed, " ", url, NULL) : url;
+        mqp_list_add(r->pool, &st->pushed, url);
         MQP_COUNT(pushes);
     }
     else {
-        st->hinted = st->hinted ?
-            apr_pstrcat(r->pool, st->hinted, " ", url, NULL) : url;
+        mqp_list_add(r->pool, &st->hinted, url);
         MQP_COUNT(hints);
     }
     return 1;
@@ -242,6 +274,7 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
 int mqp_announce_send(mqp_announcement *a)
 {
     a->st->over += a->over;
+    a->st->over_size += a->over_size;
     a->st->limit = a->limit;
     if (a->links) {
         mqp_h2_send_early_hints(a->r, a->links);
@@ -298,7 +331,23 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
     for (i = 0; m && i < m->route->resources->nelts; ++i) {
         const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
                                                const qp_resource *);
-        const char *url = qp_resource_url(r->pool, res, m);
+        const char *url;
+
+        /* left out before its URL is built: nothing is spent on a
+         * resource that cannot go in */
+        if (a.over_size
+            || (a.st->announced && a.st->announced->nelts >= a.limit)) {
+            if (a.over_size) {
+                ++a.over_size;
+                MQP_COUNT(skipped[MQP_SKIP_SIZE]);
+            }
+            else {
+                ++a.over;
+                MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
+            }
+            continue;
+        }
+        url = qp_resource_url(r->pool, res, m);
         mqp_announce(&a, url, qp_resource_header_for_url(r->pool, res, url),
                      res->link);
     }
@@ -306,13 +355,21 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
 }
 
 /* QuartPushLinkHeader on: the same links on the final response too, for
- * clients and proxies that act on final-response preload headers. */
+ * clients and proxies that act on final-response preload headers. They
+ * are kept in the state and added by mqp_links_out_filter as the headers
+ * leave: a handler may replace r->headers_out (mod_proxy_http puts the
+ * backend's there), and err_headers_out would carry them on an error too.
+ * The request that answers decides (after an internal redirect, the last
+ * one); they go out once. */
 static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 {
     int limit = MQP_CONF_GET(dc, limit, MQP_DEFAULT_LIMIT);
-    qp_digest *digest = mqp_cookie_digest(r, mqp_state_get(r, 1), dc);
+    mqp_response_state *st = mqp_state_get(r, 1);
+    qp_digest *digest = mqp_cookie_digest(r, st, dc);
+    apr_size_t bytes = 0;
     int i;
 
+    st->final_links = apr_array_make(r->pool, 8, sizeof(const char *));
     for (i = 0; i < dc->links->nelts && i < limit; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         /* mod_http2 pushes from these too: not what the client has */
@@ -320,8 +377,77 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
             && qp_digest_contains(digest, link->url)) {
             continue;
         }
-        apr_table_addn(r->headers_out, "Link", link->header);
+        /* the final response's header block has the same bound */
+        bytes += MQP_LINK_ENTRY_BYTES(link->header);
+        if (bytes > MQP_MAX_HINTS_BYTES) {
+            break;
+        }
+        APR_ARRAY_PUSH(st->final_links, const char *) = link->header;
     }
+}
+
+void mqp_links_insert_filter(request_rec *r)
+{
+    const mqp_response_state *st;
+
+    if (r->main) {
+        return;
+    }
+    st = mqp_state_get(r, 0);
+    if (st && st->final_links && st->final_links->nelts
+        && !st->final_links_added) {
+        ap_add_output_filter(MQP_LINKS_FILTER, NULL, r, r->connection);
+    }
+}
+
+/* Whether a Link header already in t carries value, alone or as one
+ * element of a comma-separated list (a backend may fold them). */
+static int mqp_has_link_cb(void *baton, const char *key, const char *val)
+{
+    const char *value = baton, *p = val;
+    apr_size_t n = strlen(value);
+
+    (void)key;
+    while ((p = strstr(p, value)) != NULL) {
+        const char *q = p;
+        while (q > val && (q[-1] == ' ' || q[-1] == '\t')) {
+            --q;
+        }
+        if ((q == val || q[-1] == ',')
+            && (p[n] == '\0' || p[n] == ',' || p[n] == ' ')) {
+            return 0;       /* found: stop */
+        }
+        p += n;
+    }
+    return 1;
+}
+
+static int mqp_has_link(apr_table_t *t, const char *value)
+{
+    return !apr_table_do(mqp_has_link_cb, (void *)value, t, "Link", NULL);
+}
+
+apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    mqp_response_state *st = mqp_state_get(r, 0);
+    int i;
+
+    /* not on an error: httpd drops headers_out there, and so do we */
+    if (st && st->final_links && !st->final_links_added
+        && r->status < 400) {
+        for (i = 0; i < st->final_links->nelts; ++i) {
+            const char *v = APR_ARRAY_IDX(st->final_links, i, const char *);
+            /* once: not again when a backend (or mod_headers) sent it */
+            if (!mqp_has_link(r->headers_out, v)
+                && !mqp_has_link(r->err_headers_out, v)) {
+                apr_table_addn(r->headers_out, "Link", v);
+            }
+        }
+        st->final_links_added = 1;
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
 }
 
 /* Rules apply to the URL the client asked for. Keep its decoded path and
@@ -349,10 +475,11 @@ int mqp_header_parser(request_rec *r)
 
 /* One line per request at LogLevel quartpush:debug: the route, what was
  * pushed and hinted, and why anything was left out. */
-static void mqp_log_request(request_rec *r, const mqp_response_state *st,
+static void mqp_log_request(request_rec *r, mqp_response_state *st,
                            const char *skipped_reason)
 {
     const char *route = "no route";
+    const char *size = "";
     const char *uri = st && st->route_uri ? st->route_uri : r->uri;
 
     if (!APLOGrdebug(r)) {
@@ -369,12 +496,27 @@ static void mqp_log_request(request_rec *r, const mqp_response_state *st,
                       ap_escape_logitem(r->pool, uri), skipped_reason);
         return;
     }
+    if (st->over_size) {
+        size = apr_psprintf(r->pool, ", %d over the 103's size cap (%d "
+                            "bytes of Link headers)", st->over_size,
+                            MQP_MAX_HINTS_BYTES);
+        /* also on a short line of its own: the one below lists every URL
+         * and httpd cuts a log line at 8 KB */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: %d links left "
+                      "out over the 103's size cap (%d bytes of Link "
+                      "headers)", r->method, ap_escape_logitem(r->pool, uri),
+                      st->over_size, MQP_MAX_HINTS_BYTES);
+    }
+    mqp_set_notes(r, st);   /* joined once; the log line uses them too */
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "%s %s: %s; pushed: %s; hinted: %s; skipped: %d over "
-                  "QuartPushLimit %d, the client has (QuartPushCookie): %s",
+                  "QuartPushLimit %d%s, the client has (QuartPushCookie): %s",
                   r->method, ap_escape_logitem(r->pool, uri), route,
-                  st->pushed ? st->pushed : "-", st->hinted ? st->hinted : "-",
-                  st->over, st->limit, st->skipped ? st->skipped : "-");
+                  st->pushed_note ? st->pushed_note : "-",
+                  st->hinted_note ? st->hinted_note : "-",
+                  st->over, st->limit, size,
+                  st->skipped ? apr_array_pstrcat(r->pool, st->skipped, ' ')
+                              : "-");
 }
 
 /* Decides for each response (never a subrequest's, which the client does
@@ -394,6 +536,7 @@ int mqp_fixups(request_rec *r)
     st = mqp_state_get(r, 0);
     if (r->prev && st) {
         mqp_set_notes(r, st);
+        st->final_links = NULL;     /* the request that answers decides */
     }
     /* the rules of the URL the client asked for (see mqp_header_parser) */
     dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :

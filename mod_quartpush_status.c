@@ -134,7 +134,8 @@ static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
     "requests: a pushed request",
     "requests: H2Push off, no hints possible",
     "resources: over QuartPushLimit",
-    "resources: the client has them (QuartPushCookie)"
+    "resources: the client has them (QuartPushCookie)",
+    "resources: over the size of one 103 (48 KB of Link headers)"
 };
 
 #define MQP_FIELD(c, i) \
