@@ -54,11 +54,13 @@ typedef struct {
 } mqp_cookie_conf;
 
 /* QuartPushEarlyHints: who gets the links as 103 Early Hints when the
- * client does not accept push. */
+ * client does not accept push. A set of bits: 0 is off; on is
+ * MQP_HINTS_ON, to which h1 and all add. */
 enum {
     MQP_HINTS_OFF = 0,
-    MQP_HINTS_ON,               /* HTTP/2 clients (the default) */
-    MQP_HINTS_H1                /* HTTP/2 and HTTP/1.1 clients */
+    MQP_HINTS_ON = 1,           /* HTTP/2 navigations (the default) */
+    MQP_HINTS_H1 = 2,           /* h1: HTTP/1.1 too */
+    MQP_HINTS_ALL = 4           /* all: every request, not only navigations */
 };
 
 /* Per-directory configuration; also the server's defaults. Fields are
@@ -111,10 +113,12 @@ typedef struct {
     const char *pushed;             /* space-separated URLs, the note */
     const char *hinted;             /* the same for hints only */
     const char *route_uri;          /* the path routes match */
+    const char *route_args;         /* ... and its query string, or NULL */
     const void *dir_conf;           /* the scope of the URL asked for */
     qp_digest *digest;              /* QuartPushCookie: what the client has */
     const mqp_cookie_conf *cookie;  /* ... and the cookie it goes back in */
     const char *skipped;            /* URLs skipped as already sent */
+    const char *own;                /* a link left out: the URL asked for */
     const qp_route *route;          /* the route matched, for the log */
     int route_false;                /* ... whose when condition is false */
     int over;                       /* links left out by QuartPushLimit */
@@ -142,6 +146,7 @@ typedef enum {
     MQP_SKIP_CLIENT_REFUSES_PUSH,   /* and no hints can reach it */
     MQP_SKIP_PUSHED_REQUEST,    /* a pushed request */
     MQP_SKIP_H2PUSH_OFF,        /* H2Push off, and no hints can reach it */
+    MQP_SKIP_NOT_NAVIGATION,    /* hints, but not a top-level navigation */
     MQP_SKIP_LIMIT,             /* per resource: QuartPushLimit */
     MQP_SKIP_COOKIE,            /* per resource: in the client's digest */
     MQP_SKIP_COUNT,
@@ -195,6 +200,9 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
 /* sends the 103 if any link went in (then 1), and sets the notes */
 int mqp_announce_send(mqp_announcement *a);
 int mqp_was_announced(const mqp_response_state *st, const char *url);
+/* url is the one the client asked for: never announced on its own request */
+int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
+                   const char *url);
 void mqp_set_notes(request_rec *r, const mqp_response_state *st);
 
 /* ------------------------------------------------------------------------

@@ -19,7 +19,8 @@
 
 const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
     "not_get", "off", "conditional", "error", "http1",
-    "client_refuses_push", "pushed_request", "h2push_off", "limit", "cookie"
+    "client_refuses_push", "pushed_request", "h2push_off", "not_navigation",
+    "limit", "cookie"
 };
 
 mqp_response_state *mqp_state_get(request_rec *r, int create)
@@ -50,6 +51,43 @@ int mqp_was_announced(const mqp_response_state *st, const char *url)
     return 0;
 }
 
+/* Whether a link's url is that of the request itself (of the URL the
+ * client asked for, before any internal redirect): announcing it would
+ * have the client fetch what it is already fetching. The paths compare
+ * decoded (the link's is written encoded, r->uri is decoded). A link
+ * without a query string is the request's own whatever the request's
+ * query (the same file, /site.css?v=3 included); one with a query string
+ * only when the request has the same one: /page?part=1 is another
+ * resource than /page. */
+int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
+                   const char *url)
+{
+    const request_rec *first = r;
+    const char *path, *args, *query = strchr(url, '?');
+    apr_size_t len = query ? (apr_size_t)(query - url) : strlen(url);
+
+    while (first->prev) {
+        first = first->prev;
+    }
+    path = st && st->route_uri ? st->route_uri : first->uri;
+    args = st && st->route_uri ? st->route_args : first->args;
+    if (!path) {
+        return 0;
+    }
+    if (memchr(url, '%', len)) {
+        char *decoded = apr_pstrmemdup(r->pool, url, len);
+        if (ap_unescape_url_keep2f(decoded, 0) != OK) {
+            return 0;
+        }
+        url = decoded;
+        len = strlen(decoded);
+    }
+    if (strlen(path) != len || memcmp(path, url, len)) {
+        return 0;
+    }
+    return !query || (args && !strcmp(query + 1, args));
+}
+
 /* The notes say what this response announced so far, on r (the request
  * that logs them), also after an internal redirect. */
 void mqp_set_notes(request_rec *r, const mqp_response_state *st)
@@ -62,12 +100,33 @@ void mqp_set_notes(request_rec *r, const mqp_response_state *st)
     }
 }
 
+/* A top-level navigation: the only request on which a browser acts on
+ * Early Hints (Chrome 103+, Firefox 123+), and which it marks so with
+ * Sec-Fetch-Mode: navigate and Sec-Fetch-Dest: document. A frame's
+ * navigation (Dest iframe or frame) is not one: no browser uses hints
+ * there. A request without these headers is not one either: every browser
+ * that acts on Early Hints sends them. The values are tokens, compared
+ * exactly (RFC 8941). */
+static int mqp_is_navigation(const request_rec *r)
+{
+    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    const char *dest;
+
+    if (!mode || strcmp(mode, "navigate")) {
+        return 0;
+    }
+    dest = apr_table_get(r->headers_in, "Sec-Fetch-Dest");
+    return dest && !strcmp(dest, "document");
+}
+
 /* Whether and how r's response announces links: every reason for
  * announcing nothing is here, in the order it is checked, with the counter
  * it goes to. A client that accepts push gets the links pushed; one that
  * refuses push gets them as Early Hints where QuartPushEarlyHints allows it
  * and the 103 reaches the client (over HTTP/2 mod_http2 forwards it only
- * with H2EarlyHints on, and a 103 it drops is pure cost). Where H2Push is
+ * with H2EarlyHints on, and a 103 it drops is pure cost), and, unless
+ * QuartPushEarlyHints says all, only on a navigation, the one request a
+ * browser reads Early Hints on. Where H2Push is
  * off (at any scope: mod_http2's H2PUSH variable tells only the server's
  * setting, so the per-directory one is read from mod_quartpush's own H2Push
  * command), every client is treated as one that refuses push, and the
@@ -84,6 +143,10 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
     int h2push_off = sc->h2push == 0 || dc->h2push == 0;
     const request_rec *prev;
 
+#define MQP_NOT_NAVIGATION "the client does not accept push, and this is " \
+    "not a navigation (Sec-Fetch-Mode: navigate, Sec-Fetch-Dest: document), " \
+    "the only request a browser uses Early Hints on; QuartPushEarlyHints all " \
+    "hints every request"
 #define MQP_NOTHING(skip, why) \
     do { d->how = MQP_SEND_NONE; d->code = (skip); d->reason = (why); \
          return; } while (0)
@@ -125,12 +188,15 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
                     "the client waits for 100-continue");
     }
     if (r->proto_num < HTTP_VERSION(2, 0)) {
-        if (hints == MQP_HINTS_H1 && r->proto_num >= HTTP_VERSION(1, 1)) {
-            d->how = MQP_SEND_HINTS;
-            return;
+        if (!(hints & MQP_HINTS_H1) || r->proto_num < HTTP_VERSION(1, 1)) {
+            MQP_NOTHING(MQP_SKIP_HTTP1,
+                        "HTTP/1.x, and QuartPushEarlyHints is not h1");
         }
-        MQP_NOTHING(MQP_SKIP_HTTP1,
-                    "HTTP/1.x, and QuartPushEarlyHints is not h1");
+        if (!(hints & MQP_HINTS_ALL) && !mqp_is_navigation(r)) {
+            MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
+        }
+        d->how = MQP_SEND_HINTS;
+        return;
     }
     if (!mqp_h2_loaded()) {
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "mod_http2 is not loaded");
@@ -166,8 +232,12 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
                     "accept push, and H2EarlyHints is off (mod_http2 would "
                     "drop the Early Hints)");
     }
+    if (!(hints & MQP_HINTS_ALL) && !mqp_is_navigation(r)) {
+        MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
+    }
     d->how = MQP_SEND_HINTS;
 #undef MQP_NOTHING
+#undef MQP_NOT_NAVIGATION
 }
 
 void mqp_announce_begin(mqp_announcement *a, request_rec *r,
@@ -190,6 +260,10 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
     mqp_response_state *st = a->st;
     int digested = st->digest && !link->preconnect;
 
+    if (!link->preconnect && mqp_is_own_url(r, st, url)) {
+        st->own = url;
+        return 0;
+    }
     if (mqp_was_announced(st, url)) {
         return 0;
     }
@@ -315,9 +389,12 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 
     for (i = 0; i < dc->links->nelts && i < limit; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
-        /* mod_http2 pushes from these too: not what the client has */
-        if (digest && !link->preconnect
-            && qp_digest_contains(digest, link->url)) {
+        /* mod_http2 pushes from these too: not what the client has,
+         * nor what it is fetching */
+        if (!link->preconnect && (mqp_is_own_url(r, mqp_state_get(r, 0),
+                                                 link->url)
+                                  || (digest && qp_digest_contains(digest,
+                                                               link->url)))) {
             continue;
         }
         apr_table_addn(r->headers_out, "Link", link->header);
@@ -342,6 +419,7 @@ int mqp_header_parser(request_rec *r)
     if (sc->table || (dc->links && dc->links->nelts)) {
         st = mqp_state_get(r, 1);
         st->route_uri = r->uri;
+        st->route_args = r->args;
         st->dir_conf = dc;
     }
     return DECLINED;
@@ -371,10 +449,12 @@ static void mqp_log_request(request_rec *r, const mqp_response_state *st,
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "%s %s: %s; pushed: %s; hinted: %s; skipped: %d over "
-                  "QuartPushLimit %d, the client has (QuartPushCookie): %s",
+                  "QuartPushLimit %d, the client has (QuartPushCookie): %s%s%s",
                   r->method, ap_escape_logitem(r->pool, uri), route,
                   st->pushed ? st->pushed : "-", st->hinted ? st->hinted : "-",
-                  st->over, st->limit, st->skipped ? st->skipped : "-");
+                  st->over, st->limit, st->skipped ? st->skipped : "-",
+                  st->own ? ", the URL asked for: " : "",
+                  st->own ? st->own : "");
 }
 
 /* Decides for each response (never a subrequest's, which the client does

@@ -26,7 +26,7 @@
  * a new module loaded by a graceful restart never reads a segment that an
  * older one laid out differently. */
 #ifndef MQP_COUNTERS_LAYOUT_TEST
-#define MQP_COUNTERS_MAGIC 0x51504302u      /* "QPC", layout 2 */
+#define MQP_COUNTERS_MAGIC 0x51504303u      /* "QPC", layout 3 */
 #else
 /* t/counters_upgrade.t loads a build with another layout over this one */
 #define MQP_COUNTERS_MAGIC 0x515043ffu
@@ -133,6 +133,7 @@ static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
     "requests: client refuses push, no hints possible",
     "requests: a pushed request",
     "requests: H2Push off, no hints possible",
+    "requests: hints, but not a navigation (no QuartPushEarlyHints all)",
     "resources: over QuartPushLimit",
     "resources: the client has them (QuartPushCookie)"
 };
