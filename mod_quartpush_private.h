@@ -6,6 +6,7 @@
 #define MOD_QUARTPUSH_PRIVATE_H
 
 #include <apr_atomic.h>
+#include <apr_hash.h>
 #include <apr_tables.h>
 
 #include <httpd.h>
@@ -123,8 +124,15 @@ typedef struct {
     int route_false;                /* ... whose when condition is false */
     int over;                       /* links left out by QuartPushLimit */
     int limit;                      /* ... which was */
+    apr_hash_t *left_out;           /* URLs counted as skipped (limit,
+                                     * cookie), so that a redirect's pass
+                                     * does not count them again */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
+    unsigned int counted:1;         /* counted in requests */
+    unsigned int decided:1;         /* counted as skipped, or announced */
+    unsigned int route_counted:1;   /* counted in routes_matched */
+    unsigned int gave_up:1;         /* the route matcher hit its bound */
 } mqp_response_state;
 
 /* How the links reach this client, if at all. */
@@ -260,6 +268,8 @@ typedef struct {
     apr_time_t started;
     volatile apr_uint64_t requests;     /* evaluated in a scope with rules */
     volatile apr_uint64_t routes_matched;   /* ... whose route applied */
+    volatile apr_uint64_t routes_gave_up;   /* ... whose route matcher
+                                             * stopped at QP_MAX_VISITS */
     volatile apr_uint64_t early_hints_responses;    /* 103s sent */
     volatile apr_uint64_t pushes;       /* links pushed (fixups and API) */
     volatile apr_uint64_t hints;        /* links sent as hints only */

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
 
@@ -253,6 +254,22 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
     mqp_cookie_digest(r, a->st, dc);
 }
 
+/* A resource left out is counted once per response: an internal redirect
+ * runs fixups again on the same URLs. True when url was not left out
+ * before (it is now). */
+static int mqp_left_out_first(request_rec *r, mqp_response_state *st,
+                              const char *url)
+{
+    if (!st->left_out) {
+        st->left_out = apr_hash_make(r->pool);
+    }
+    else if (apr_hash_get(st->left_out, url, APR_HASH_KEY_STRING)) {
+        return 0;
+    }
+    apr_hash_set(st->left_out, url, APR_HASH_KEY_STRING, url);
+    return 1;
+}
+
 int mqp_announce(mqp_announcement *a, const char *url, const char *header,
                  const qp_link *link)
 {
@@ -268,9 +285,11 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
         return 0;
     }
     if (digested && qp_digest_contains(st->digest, url)) {
-        st->skipped = st->skipped ?
-            apr_pstrcat(r->pool, st->skipped, " ", url, NULL) : url;
-        MQP_COUNT(skipped[MQP_SKIP_COOKIE]);
+        if (mqp_left_out_first(r, st, url)) {
+            st->skipped = st->skipped ?
+                apr_pstrcat(r->pool, st->skipped, " ", url, NULL) : url;
+            MQP_COUNT(skipped[MQP_SKIP_COOKIE]);
+        }
         return 0;
     }
     if (strlen(header) > MQP_MAX_LINK_HEADER) {
@@ -285,8 +304,10 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
         st->announced = apr_array_make(r->pool, 8, sizeof(const char *));
     }
     if (st->announced->nelts >= a->limit) {
-        ++a->over;
-        MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
+        if (mqp_left_out_first(r, st, url)) {
+            ++a->over;
+            MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
+        }
         return 0;
     }
     if (!a->links) {
@@ -334,7 +355,15 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
     const char *uri = st->route_uri ? st->route_uri : r->uri;
     const char *err = NULL;
 
-    if (!sc->table || !(route = qp_routes_match(sc->table, uri, m))) {
+    if (!sc->table) {
+        return NULL;
+    }
+    route = qp_routes_match(sc->table, uri, m);
+    if (m->gave_up && !st->gave_up) {   /* once, across internal redirects */
+        st->gave_up = 1;
+        MQP_COUNT(routes_gave_up);
+    }
+    if (!route) {
         return NULL;
     }
     if (route->condition_data) {
@@ -351,7 +380,10 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
         }
     }
     st->route = route;
-    MQP_COUNT(routes_matched);
+    if (!st->route_counted) {       /* once, across internal redirects */
+        st->route_counted = 1;
+        MQP_COUNT(routes_matched);
+    }
     return m;
 }
 
@@ -441,6 +473,11 @@ static void mqp_log_request(request_rec *r, const mqp_response_state *st,
                              st->route->origin, st->route_false ?
                              ", its when condition is false" : "");
     }
+    if (st && st->gave_up) {
+        route = apr_pstrcat(r->pool, route, " (the route matcher gave up at "
+                            "its bound of nodes visited, QP_MAX_VISITS: a more "
+                            "specific route may exist)", NULL);
+    }
     if (skipped_reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: nothing "
                       "announced: %s", r->method,
@@ -483,7 +520,12 @@ int mqp_fixups(request_rec *r)
         || (r->handler && !strcmp(r->handler, MQP_STATUS_HANDLER))) {
         return DECLINED;    /* nothing to announce; the status page itself */
     }
-    if (!r->prev) {
+    /* a response counts once, however many internal redirects it takes:
+     * in requests, and in one skip reason unless it announced (the first
+     * reason found: an ErrorDocument's after a 404 is the same request) */
+    st = mqp_state_get(r, 1);
+    if (!st->counted) {
+        st->counted = 1;
         MQP_COUNT(requests);
     }
     mqp_decide(r, dc, sc, 1, &d);
@@ -491,10 +533,14 @@ int mqp_fixups(request_rec *r)
         mqp_add_final_links(r, dc);
     }
     if (d.how == MQP_SEND_NONE) {
-        MQP_COUNT(skipped[d.code]);
+        if (!st->decided) {
+            st->decided = 1;
+            MQP_COUNT(skipped[d.code]);
+        }
         mqp_log_request(r, st, d.reason);
         return DECLINED;
     }
+    st->decided = 1;
     mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d);
     mqp_log_request(r, mqp_state_get(r, 0), NULL);
     return DECLINED;

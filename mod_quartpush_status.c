@@ -95,6 +95,7 @@ static void mqp_counters_read(mqp_counters *c)
     c->started = mqp_ctr->started;
     c->requests = apr_atomic_read64(&mqp_ctr->requests);
     c->routes_matched = apr_atomic_read64(&mqp_ctr->routes_matched);
+    c->routes_gave_up = apr_atomic_read64(&mqp_ctr->routes_gave_up);
     c->early_hints_responses = apr_atomic_read64(&mqp_ctr->early_hints_responses);
     c->pushes = apr_atomic_read64(&mqp_ctr->pushes);
     c->hints = apr_atomic_read64(&mqp_ctr->hints);
@@ -113,6 +114,8 @@ static const struct {
       APR_OFFSETOF(mqp_counters, requests) },
     { "routes_matched", "... whose route applied",
       APR_OFFSETOF(mqp_counters, routes_matched) },
+    { "routes_gave_up", "... whose route matcher gave up (QP_MAX_VISITS)",
+      APR_OFFSETOF(mqp_counters, routes_gave_up) },
     { "early_hints_responses", "103 responses sent",
       APR_OFFSETOF(mqp_counters, early_hints_responses) },
     { "pushes", "Resources pushed",

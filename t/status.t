@@ -10,7 +10,7 @@ use Time::HiRes qw(sleep);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 16 + 15;
+plan tests => 17 + 15;
 
 sub status_json {
     my ($vhost) = @_;
@@ -63,6 +63,7 @@ my @want = (
     [ hints                 => 4,  'the 4 links of /eh/' ],
     [ early_hints_responses => 4,  'one 103 for each page that announced something' ],
     [ routes_matched        => 1,  '/r/blog/hello' ],
+    [ routes_gave_up        => 0,  'no route table here makes the matcher give up' ],
     [ api_calls             => 0,  'no API call' ],
 );
 my @want_skipped = (
