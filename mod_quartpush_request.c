@@ -120,6 +120,13 @@ static int mqp_is_navigation(const request_rec *r)
     return dest && !strcmp(dest, "document");
 }
 
+/* Whether hints are worth sending on r: on a navigation, or anywhere
+ * with QuartPushEarlyHints all. */
+static int mqp_hints_wanted(const request_rec *r, int hints)
+{
+    return (hints & MQP_HINTS_ALL) || mqp_is_navigation(r);
+}
+
 /* Whether and how r's response announces links: every reason for
  * announcing nothing is here, in the order it is checked, with the counter
  * it goes to. A client that accepts push gets the links pushed; one that
@@ -144,8 +151,8 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
     int h2push_off = sc->h2push == 0 || dc->h2push == 0;
     const request_rec *prev;
 
-#define MQP_NOT_NAVIGATION "the client does not accept push, and this is " \
-    "not a navigation (Sec-Fetch-Mode: navigate, Sec-Fetch-Dest: document), " \
+#define MQP_NOT_NAVIGATION "no push (the client refuses it, or H2Push is " \
+    "off), and this is not a navigation (Sec-Fetch-Mode: navigate, Sec-Fetch-Dest: document), " \
     "the only request a browser uses Early Hints on; QuartPushEarlyHints all " \
     "hints every request"
 #define MQP_NOTHING(skip, why) \
@@ -193,7 +200,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
             MQP_NOTHING(MQP_SKIP_HTTP1,
                         "HTTP/1.x, and QuartPushEarlyHints is not h1");
         }
-        if (!(hints & MQP_HINTS_ALL) && !mqp_is_navigation(r)) {
+        if (!mqp_hints_wanted(r, hints)) {
             MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
         }
         d->how = MQP_SEND_HINTS;
@@ -233,7 +240,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
                     "accept push, and H2EarlyHints is off (mod_http2 would "
                     "drop the Early Hints)");
     }
-    if (!(hints & MQP_HINTS_ALL) && !mqp_is_navigation(r)) {
+    if (!mqp_hints_wanted(r, hints)) {
         MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
     }
     d->how = MQP_SEND_HINTS;
