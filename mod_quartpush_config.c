@@ -76,19 +76,55 @@ static const char *mqp_cmd_link_header(cmd_parms *cmd, void *dconf,
     return mqp_parse_on_off(cmd, arg, &((mqp_dir_conf *)dconf)->link_header);
 }
 
+/* QuartPushEarlyHints off, or one or more of on, h1 and all, in any
+ * order: on is the default (HTTP/2 navigations), h1 adds HTTP/1.1, all
+ * adds every request, not only navigations; both imply on. */
 static const char *mqp_cmd_early_hints(cmd_parms *cmd, void *dconf,
-                                      const char *arg)
+                                       const char *args)
 {
+    static const struct {
+        const char *word;
+        int bits;
+    } words[] = {
+        { "off", MQP_HINTS_OFF },
+        { "on", MQP_HINTS_ON },
+        { "h1", MQP_HINTS_ON | MQP_HINTS_H1 },
+        { "all", MQP_HINTS_ON | MQP_HINTS_ALL },
+    };
     mqp_dir_conf *dc = dconf;
+    const char *name = cmd->cmd->name;
+    const char *first = NULL;
+    int value = 0, seen = 0, i;
 
-    if (!strcasecmp(arg, "h1")) {
-        dc->early_hints = MQP_HINTS_H1;
-        return NULL;
+    while (*args) {
+        char *word = ap_getword_conf(cmd->temp_pool, &args);
+
+        for (i = 0; i < 4 && strcasecmp(word, words[i].word); ++i) {
+        }
+        if (i == 4) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not a valid value "
+                                "(expected off, or one or more of on, h1 "
+                                "and all)", name, word);
+        }
+        if (seen & (1 << i)) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is given twice",
+                                name, word);
+        }
+        if ((seen & 1) || (seen && i == 0)) {
+            return apr_psprintf(cmd->pool, "%s: off takes no other value "
+                                "(got '%s')", name, i == 0 ? first : word);
+        }
+        if (!first) {
+            first = word;
+        }
+        seen |= 1 << i;
+        value |= words[i].bits;
     }
-    if (mqp_parse_on_off(cmd, arg, &dc->early_hints)) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid value "
-                            "(expected on, off or h1)", cmd->cmd->name, arg);
+    if (!seen) {
+        return apr_psprintf(cmd->pool, "%s: no value (expected off, or one "
+                            "or more of on, h1 and all)", name);
     }
+    dc->early_hints = value;
     return NULL;
 }
 
@@ -541,11 +577,13 @@ const command_rec mqp_cmds[] = {
                      "(the routes of a <QuartPushRoutes> block, as read)"),
     AP_INIT_TAKE1("QuartPushRoutes", mqp_cmd_routes_file, NULL, RSRC_CONF,
                   "a file of route lines, relative to ServerRoot"),
-    AP_INIT_TAKE1("QuartPushEarlyHints", mqp_cmd_early_hints, NULL,
-                  RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
-                  "on|off|h1: send the links as 103 Early Hints to clients "
-                  "that do not accept push: HTTP/2 only (on, the default), "
-                  "also HTTP/1.1 (h1), or never (off)"),
+    AP_INIT_RAW_ARGS("QuartPushEarlyHints", mqp_cmd_early_hints, NULL,
+                     RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                     "off | [on] [h1] [all]: send the links as 103 Early "
+                     "Hints to clients that do not accept push: on HTTP/2 "
+                     "navigations (on, the default), also over HTTP/1.1 "
+                     "(h1), on every request, not only navigations (all), "
+                     "or never (off)"),
     AP_INIT_RAW_ARGS("QuartPushPreconnect", mqp_cmd_preconnect, NULL,
                      RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                      "an origin the page will use, e.g. "

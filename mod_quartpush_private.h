@@ -6,6 +6,7 @@
 #define MOD_QUARTPUSH_PRIVATE_H
 
 #include <apr_atomic.h>
+#include <apr_hash.h>
 #include <apr_tables.h>
 
 #include <httpd.h>
@@ -67,11 +68,13 @@ typedef struct {
 } mqp_cookie_conf;
 
 /* QuartPushEarlyHints: who gets the links as 103 Early Hints when the
- * client does not accept push. */
+ * client does not accept push. A set of bits: 0 is off; on is
+ * MQP_HINTS_ON, to which h1 and all add. */
 enum {
     MQP_HINTS_OFF = 0,
-    MQP_HINTS_ON,               /* HTTP/2 clients (the default) */
-    MQP_HINTS_H1                /* HTTP/2 and HTTP/1.1 clients */
+    MQP_HINTS_ON = 1,           /* HTTP/2 navigations (the default) */
+    MQP_HINTS_H1 = 2,           /* h1: HTTP/1.1 too */
+    MQP_HINTS_ALL = 4           /* all: every request, not only navigations */
 };
 
 /* Per-directory configuration; also the server's defaults. Fields are
@@ -128,10 +131,12 @@ typedef struct {
     const char *hinted_note;        /* the same for hints */
     int hinted_note_n;
     const char *route_uri;          /* the path routes match */
+    const char *route_args;         /* ... and its query string, or NULL */
     const void *dir_conf;           /* the scope of the URL asked for */
     qp_digest *digest;              /* QuartPushCookie: what the client has */
     const mqp_cookie_conf *cookie;  /* ... and the cookie it goes back in */
     apr_array_header_t *skipped;    /* URLs skipped as already sent */
+    const char *own;                /* a link left out: the URL asked for */
     const qp_route *route;          /* the route matched, for the log */
     int route_false;                /* ... whose when condition is false */
     int over;                       /* links left out by QuartPushLimit */
@@ -139,9 +144,16 @@ typedef struct {
     int over_size;                  /* links left out by the size cap */
     apr_array_header_t *final_links;/* QuartPushLinkHeader: the Link values
                                      * for the final response, or NULL */
+    apr_hash_t *left_out;           /* URLs counted as skipped (limit,
+                                     * cookie), so that a redirect's pass
+                                     * does not count them again */
     unsigned int final_links_added:1;   /* ... went into its headers */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
+    unsigned int counted:1;         /* counted in requests */
+    unsigned int decided:1;         /* counted as skipped, or announced */
+    unsigned int route_counted:1;   /* counted in routes_matched */
+    unsigned int gave_up:1;         /* the route matcher hit its bound */
 } mqp_response_state;
 
 /* How the links reach this client, if at all. */
@@ -163,6 +175,7 @@ typedef enum {
     MQP_SKIP_CLIENT_REFUSES_PUSH,   /* and no hints can reach it */
     MQP_SKIP_PUSHED_REQUEST,    /* a pushed request */
     MQP_SKIP_H2PUSH_OFF,        /* H2Push off, and no hints can reach it */
+    MQP_SKIP_NOT_NAVIGATION,    /* hints, but not a top-level navigation */
     MQP_SKIP_LIMIT,             /* per resource: QuartPushLimit */
     MQP_SKIP_COOKIE,            /* per resource: in the client's digest */
     MQP_SKIP_SIZE,              /* per resource: over MQP_MAX_HINTS_BYTES */
@@ -225,6 +238,9 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
 /* sends the 103 if any link went in (then 1), and sets the notes */
 int mqp_announce_send(mqp_announcement *a);
 int mqp_was_announced(const mqp_response_state *st, const char *url);
+/* url is the one the client asked for: never announced on its own request */
+int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
+                   const char *url);
 void mqp_set_notes(request_rec *r, mqp_response_state *st);
 
 /* ------------------------------------------------------------------------
@@ -282,6 +298,8 @@ typedef struct {
     apr_time_t started;
     volatile apr_uint64_t requests;     /* evaluated in a scope with rules */
     volatile apr_uint64_t routes_matched;   /* ... whose route applied */
+    volatile apr_uint64_t routes_gave_up;   /* ... whose route matcher
+                                             * stopped at QP_MAX_VISITS */
     volatile apr_uint64_t early_hints_responses;    /* 103s sent */
     volatile apr_uint64_t pushes;       /* links pushed (fixups and API) */
     volatile apr_uint64_t hints;        /* links sent as hints only */

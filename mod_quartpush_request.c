@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
 
@@ -19,8 +20,8 @@
 
 const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
     "not_get", "off", "conditional", "error", "http1",
-    "client_refuses_push", "pushed_request", "h2push_off", "limit", "cookie",
-    "size"
+    "client_refuses_push", "pushed_request", "h2push_off", "not_navigation",
+    "limit", "cookie", "size"
 };
 
 mqp_response_state *mqp_state_get(request_rec *r, int create)
@@ -64,6 +65,43 @@ static const char *mqp_note(apr_pool_t *p, const apr_array_header_t *urls,
     return *note;
 }
 
+/* Whether a link's url is that of the request itself (of the URL the
+ * client asked for, before any internal redirect): announcing it would
+ * have the client fetch what it is already fetching. The paths compare
+ * decoded (the link's is written encoded, r->uri is decoded). A link
+ * without a query string is the request's own whatever the request's
+ * query (the same file, /site.css?v=3 included); one with a query string
+ * only when the request has the same one: /page?part=1 is another
+ * resource than /page. */
+int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
+                   const char *url)
+{
+    const request_rec *first = r;
+    const char *path, *args, *query = strchr(url, '?');
+    apr_size_t len = query ? (apr_size_t)(query - url) : strlen(url);
+
+    while (first->prev) {
+        first = first->prev;
+    }
+    path = st && st->route_uri ? st->route_uri : first->uri;
+    args = st && st->route_uri ? st->route_args : first->args;
+    if (!path) {
+        return 0;
+    }
+    if (memchr(url, '%', len)) {
+        char *decoded = apr_pstrmemdup(r->pool, url, len);
+        if (ap_unescape_url_keep2f(decoded, 0) != OK) {
+            return 0;
+        }
+        url = decoded;
+        len = strlen(decoded);
+    }
+    if (strlen(path) != len || memcmp(path, url, len)) {
+        return 0;
+    }
+    return !query || (args && !strcmp(query + 1, args));
+}
+
 /* The notes say what this response announced so far, on r (the request
  * that logs them), also after an internal redirect. */
 void mqp_set_notes(request_rec *r, mqp_response_state *st)
@@ -85,12 +123,40 @@ static void mqp_list_add(apr_pool_t *p, apr_array_header_t **list,
     APR_ARRAY_PUSH(*list, const char *) = url;
 }
 
+/* A top-level navigation: the only request on which a browser acts on
+ * Early Hints (Chrome 103+, Firefox 123+), and which it marks so with
+ * Sec-Fetch-Mode: navigate and Sec-Fetch-Dest: document. A frame's
+ * navigation (Dest iframe or frame) is not one: no browser uses hints
+ * there. A request without these headers is not one either: every browser
+ * that acts on Early Hints sends them. The values are tokens, compared
+ * exactly (RFC 8941). */
+static int mqp_is_navigation(const request_rec *r)
+{
+    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    const char *dest;
+
+    if (!mode || strcmp(mode, "navigate")) {
+        return 0;
+    }
+    dest = apr_table_get(r->headers_in, "Sec-Fetch-Dest");
+    return dest && !strcmp(dest, "document");
+}
+
+/* Whether hints are worth sending on r: on a navigation, or anywhere
+ * with QuartPushEarlyHints all. */
+static int mqp_hints_wanted(const request_rec *r, int hints)
+{
+    return (hints & MQP_HINTS_ALL) || mqp_is_navigation(r);
+}
+
 /* Whether and how r's response announces links: every reason for
  * announcing nothing is here, in the order it is checked, with the counter
  * it goes to. A client that accepts push gets the links pushed; one that
  * refuses push gets them as Early Hints where QuartPushEarlyHints allows it
  * and the 103 reaches the client (over HTTP/2 mod_http2 forwards it only
- * with H2EarlyHints on, and a 103 it drops is pure cost). Where H2Push is
+ * with H2EarlyHints on, and a 103 it drops is pure cost), and, unless
+ * QuartPushEarlyHints says all, only on a navigation, the one request a
+ * browser reads Early Hints on. Where H2Push is
  * off (at any scope: mod_http2's H2PUSH variable tells only the server's
  * setting, so the per-directory one is read from mod_quartpush's own H2Push
  * command), every client is treated as one that refuses push, and the
@@ -107,6 +173,10 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
     int h2push_off = sc->h2push == 0 || dc->h2push == 0;
     const request_rec *prev;
 
+#define MQP_NOT_NAVIGATION "no push (the client refuses it, or H2Push is " \
+    "off), and this is not a navigation (Sec-Fetch-Mode: navigate, Sec-Fetch-Dest: document), " \
+    "the only request a browser uses Early Hints on; QuartPushEarlyHints all " \
+    "hints every request"
 #define MQP_NOTHING(skip, why) \
     do { d->how = MQP_SEND_NONE; d->code = (skip); d->reason = (why); \
          return; } while (0)
@@ -148,12 +218,15 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
                     "the client waits for 100-continue");
     }
     if (r->proto_num < HTTP_VERSION(2, 0)) {
-        if (hints == MQP_HINTS_H1 && r->proto_num >= HTTP_VERSION(1, 1)) {
-            d->how = MQP_SEND_HINTS;
-            return;
+        if (!(hints & MQP_HINTS_H1) || r->proto_num < HTTP_VERSION(1, 1)) {
+            MQP_NOTHING(MQP_SKIP_HTTP1,
+                        "HTTP/1.x, and QuartPushEarlyHints is not h1");
         }
-        MQP_NOTHING(MQP_SKIP_HTTP1,
-                    "HTTP/1.x, and QuartPushEarlyHints is not h1");
+        if (!mqp_hints_wanted(r, hints)) {
+            MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
+        }
+        d->how = MQP_SEND_HINTS;
+        return;
     }
     if (!mqp_h2_loaded()) {
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "mod_http2 is not loaded");
@@ -189,8 +262,12 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
                     "accept push, and H2EarlyHints is off (mod_http2 would "
                     "drop the Early Hints)");
     }
+    if (!mqp_hints_wanted(r, hints)) {
+        MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
+    }
     d->how = MQP_SEND_HINTS;
 #undef MQP_NOTHING
+#undef MQP_NOT_NAVIGATION
 }
 
 void mqp_announce_begin(mqp_announcement *a, request_rec *r,
@@ -208,6 +285,22 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
     mqp_cookie_digest(r, a->st, dc);
 }
 
+/* A resource left out is counted once per response: an internal redirect
+ * runs fixups again on the same URLs. True when url was not left out
+ * before (it is now). */
+static int mqp_left_out_first(request_rec *r, mqp_response_state *st,
+                              const char *url)
+{
+    if (!st->left_out) {
+        st->left_out = apr_hash_make(r->pool);
+    }
+    else if (apr_hash_get(st->left_out, url, APR_HASH_KEY_STRING)) {
+        return 0;
+    }
+    apr_hash_set(st->left_out, url, APR_HASH_KEY_STRING, url);
+    return 1;
+}
+
 int mqp_announce(mqp_announcement *a, const char *url, const char *header,
                  const qp_link *link)
 {
@@ -215,12 +308,18 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
     mqp_response_state *st = a->st;
     int digested = st->digest && !link->preconnect;
 
+    if (!link->preconnect && mqp_is_own_url(r, st, url)) {
+        st->own = url;
+        return 0;
+    }
     if (mqp_was_announced(st, url)) {
         return 0;
     }
     if (digested && qp_digest_contains(st->digest, url)) {
-        mqp_list_add(r->pool, &st->skipped, url);
-        MQP_COUNT(skipped[MQP_SKIP_COOKIE]);
+        if (mqp_left_out_first(r, st, url)) {
+            mqp_list_add(r->pool, &st->skipped, url);
+            MQP_COUNT(skipped[MQP_SKIP_COOKIE]);
+        }
         return 0;
     }
     if (strlen(header) > MQP_MAX_LINK_HEADER) {
@@ -235,8 +334,10 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
         st->announced = apr_array_make(r->pool, 8, sizeof(const char *));
     }
     if (st->announced->nelts >= a->limit) {
-        ++a->over;
-        MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
+        if (mqp_left_out_first(r, st, url)) {
+            ++a->over;
+            MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
+        }
         return 0;
     }
     if (a->over_size || a->bytes + MQP_LINK_ENTRY_BYTES(header)
@@ -293,7 +394,15 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
     const char *uri = st->route_uri ? st->route_uri : r->uri;
     const char *err = NULL;
 
-    if (!sc->table || !(route = qp_routes_match(sc->table, uri, m))) {
+    if (!sc->table) {
+        return NULL;
+    }
+    route = qp_routes_match(sc->table, uri, m);
+    if (m->gave_up && !st->gave_up) {   /* once, across internal redirects */
+        st->gave_up = 1;
+        MQP_COUNT(routes_gave_up);
+    }
+    if (!route) {
         return NULL;
     }
     if (route->condition_data) {
@@ -310,7 +419,10 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
         }
     }
     st->route = route;
-    MQP_COUNT(routes_matched);
+    if (!st->route_counted) {       /* once, across internal redirects */
+        st->route_counted = 1;
+        MQP_COUNT(routes_matched);
+    }
     return m;
 }
 
@@ -372,9 +484,12 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
     st->final_links = apr_array_make(r->pool, 8, sizeof(const char *));
     for (i = 0; i < dc->links->nelts && i < limit; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
-        /* mod_http2 pushes from these too: not what the client has */
-        if (digest && !link->preconnect
-            && qp_digest_contains(digest, link->url)) {
+        /* mod_http2 pushes from these too: not what the client has,
+         * nor what it is fetching */
+        if (!link->preconnect && (mqp_is_own_url(r, mqp_state_get(r, 0),
+                                                 link->url)
+                                  || (digest && qp_digest_contains(digest,
+                                                               link->url)))) {
             continue;
         }
         /* the final response's header block has the same bound */
@@ -468,6 +583,7 @@ int mqp_header_parser(request_rec *r)
     if (sc->table || (dc->links && dc->links->nelts)) {
         st = mqp_state_get(r, 1);
         st->route_uri = r->uri;
+        st->route_args = r->args;
         st->dir_conf = dc;
     }
     return DECLINED;
@@ -490,6 +606,11 @@ static void mqp_log_request(request_rec *r, mqp_response_state *st,
                              st->route->origin, st->route_false ?
                              ", its when condition is false" : "");
     }
+    if (st && st->gave_up) {
+        route = apr_pstrcat(r->pool, route, " (the route matcher gave up at "
+                            "its bound of nodes visited, QP_MAX_VISITS: a more "
+                            "specific route may exist)", NULL);
+    }
     if (skipped_reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: nothing "
                       "announced: %s", r->method,
@@ -510,13 +631,15 @@ static void mqp_log_request(request_rec *r, mqp_response_state *st,
     mqp_set_notes(r, st);   /* joined once; the log line uses them too */
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "%s %s: %s; pushed: %s; hinted: %s; skipped: %d over "
-                  "QuartPushLimit %d%s, the client has (QuartPushCookie): %s",
+                  "QuartPushLimit %d%s, the client has (QuartPushCookie): %s%s%s",
                   r->method, ap_escape_logitem(r->pool, uri), route,
                   st->pushed_note ? st->pushed_note : "-",
                   st->hinted_note ? st->hinted_note : "-",
                   st->over, st->limit, size,
                   st->skipped ? apr_array_pstrcat(r->pool, st->skipped, ' ')
-                              : "-");
+                              : "-",
+                  st->own ? ", the URL asked for: " : "",
+                  st->own ? st->own : "");
 }
 
 /* Decides for each response (never a subrequest's, which the client does
@@ -546,7 +669,12 @@ int mqp_fixups(request_rec *r)
         || (r->handler && !strcmp(r->handler, MQP_STATUS_HANDLER))) {
         return DECLINED;    /* nothing to announce; the status page itself */
     }
-    if (!r->prev) {
+    /* a response counts once, however many internal redirects it takes:
+     * in requests, and in one skip reason unless it announced (the first
+     * reason found: an ErrorDocument's after a 404 is the same request) */
+    st = mqp_state_get(r, 1);
+    if (!st->counted) {
+        st->counted = 1;
         MQP_COUNT(requests);
     }
     mqp_decide(r, dc, sc, 1, &d);
@@ -554,10 +682,14 @@ int mqp_fixups(request_rec *r)
         mqp_add_final_links(r, dc);
     }
     if (d.how == MQP_SEND_NONE) {
-        MQP_COUNT(skipped[d.code]);
+        if (!st->decided) {
+            st->decided = 1;
+            MQP_COUNT(skipped[d.code]);
+        }
         mqp_log_request(r, st, d.reason);
         return DECLINED;
     }
+    st->decided = 1;
     mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d);
     mqp_log_request(r, mqp_state_get(r, 0), NULL);
     return DECLINED;

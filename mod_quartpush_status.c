@@ -26,7 +26,7 @@
  * a new module loaded by a graceful restart never reads a segment that an
  * older one laid out differently. */
 #ifndef MQP_COUNTERS_LAYOUT_TEST
-#define MQP_COUNTERS_MAGIC 0x51504302u      /* "QPC", layout 2 */
+#define MQP_COUNTERS_MAGIC 0x51504303u      /* "QPC", layout 3 */
 #else
 /* t/counters_upgrade.t loads a build with another layout over this one */
 #define MQP_COUNTERS_MAGIC 0x515043ffu
@@ -95,6 +95,7 @@ static void mqp_counters_read(mqp_counters *c)
     c->started = mqp_ctr->started;
     c->requests = apr_atomic_read64(&mqp_ctr->requests);
     c->routes_matched = apr_atomic_read64(&mqp_ctr->routes_matched);
+    c->routes_gave_up = apr_atomic_read64(&mqp_ctr->routes_gave_up);
     c->early_hints_responses = apr_atomic_read64(&mqp_ctr->early_hints_responses);
     c->pushes = apr_atomic_read64(&mqp_ctr->pushes);
     c->hints = apr_atomic_read64(&mqp_ctr->hints);
@@ -113,6 +114,8 @@ static const struct {
       APR_OFFSETOF(mqp_counters, requests) },
     { "routes_matched", "... whose route applied",
       APR_OFFSETOF(mqp_counters, routes_matched) },
+    { "routes_gave_up", "... whose route matcher gave up (QP_MAX_VISITS)",
+      APR_OFFSETOF(mqp_counters, routes_gave_up) },
     { "early_hints_responses", "103 responses sent",
       APR_OFFSETOF(mqp_counters, early_hints_responses) },
     { "pushes", "Resources pushed",
@@ -133,6 +136,7 @@ static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
     "requests: client refuses push, no hints possible",
     "requests: a pushed request",
     "requests: H2Push off, no hints possible",
+    "requests: hints, but not a navigation (no QuartPushEarlyHints all)",
     "resources: over QuartPushLimit",
     "resources: the client has them (QuartPushCookie)",
     "resources: over the size of one 103 (48 KB of Link headers)"

@@ -1194,7 +1194,11 @@ static void qp_walk_node(qp_walk *w, const qp_node *node, const char *s,
     apr_size_t len;
     int last, i;
 
-    if (++w->visits > QP_MAX_VISITS || depth >= QP_MAX_SEGMENTS) {
+    if (depth >= QP_MAX_SEGMENTS) {
+        return;     /* no route is that long: nothing is missed */
+    }
+    if (++w->visits > QP_MAX_VISITS) {
+        w->m->gave_up = 1;      /* the caller says so: nothing silent */
         return;
     }
     if (w->best && node->max_static < w->best->nstatic) {
@@ -1255,6 +1259,7 @@ const qp_route *qp_routes_match(const qp_routes *table, const char *path,
     qp_walk w;
 
     m->route = NULL;
+    m->gave_up = 0;
     if (!table || !path || path[0] != '/') {
         return NULL;
     }

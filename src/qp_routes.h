@@ -79,6 +79,10 @@ typedef struct qp_match {
     const qp_route *route;
     const char *value[QP_MAX_VARS];
     apr_size_t len[QP_MAX_VARS];
+    int gave_up;                    /* the walk stopped at its bound on the
+                                     * nodes visited (QP_MAX_VISITS): route
+                                     * is the best of those seen, maybe not
+                                     * the most specific */
 } qp_match;
 
 typedef struct qp_routes qp_routes;
@@ -117,7 +121,11 @@ const char *qp_routes_parse_text(apr_array_header_t *routes, apr_pool_t *p,
 const char *qp_routes_compile(qp_routes **ptable, apr_pool_t *p,
                               const apr_array_header_t *routes);
 
-/* The most specific route for path (the decoded URI path), or NULL. */
+/* The most specific route for path (the decoded URI path), or NULL. The
+ * walk visits each node of the table at most once, and at most
+ * QP_MAX_VISITS (4096) of them: only a table with thousands of routes
+ * whose placeholders all accept the same path can reach that bound, and
+ * then m->gave_up says so. */
 const qp_route *qp_routes_match(const qp_routes *table, const char *path,
                                 qp_match *m);
 

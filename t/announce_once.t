@@ -71,7 +71,9 @@ for my $case (@cases, @api_cases) {
         is_deeply([ notes_of("$logged&client=push") ], [ $all->($for_push), '-' ],
                   '... and the quartpush note names it once');
 
-        $res = client_for('h2hints', accept_push => 0)->get("$path&client=hints");
+        # (a browser's page load: a navigation, which gets Early Hints)
+        $res = client_for('h2hints', accept_push => 0)->get("$path&client=hints",
+                                                            headers => [ NAVIGATION ]);
         is_deeply(urls_per_103($res), $for_hints,
                   "$what: a client that refuses push gets each URL in one 103 only");
         is_deeply([ notes_of("$logged&client=hints") ], [ '-', $all->($for_hints) ],

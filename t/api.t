@@ -47,7 +47,8 @@ for my $vhost (h2_transports()) {
     is_deeply(paths_of($res), [], "$vhost: ... and promises nothing");
 
     # a client that refuses push
-    $res = client_for($vhost, accept_push => 0)->get("/api/?push=$css");
+    $res = client_for($vhost, accept_push => 0)->get("/api/?push=$css",
+                                                     headers => [ NAVIGATION ]);
     ok($res->{body} =~ m{^push $css ENOTIMPL$}m && !@{ $res->{push_promises} },
        "$vhost: a client that refuses push: APR_ENOTIMPL, nothing sent");
 }

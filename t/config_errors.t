@@ -37,7 +37,21 @@ my @bad = (
     [ 'QuartPushResource',
       q{QuartPushResource: no URL} ],
     [ 'QuartPushEarlyHints maybe',
-      q{QuartPushEarlyHints: 'maybe' is not a valid value (expected on, off or h1)} ],
+      q{QuartPushEarlyHints: 'maybe' is not a valid value (expected off, or one or more of on, h1 and all)} ],
+    [ 'QuartPushEarlyHints h1 navigations',
+      q{QuartPushEarlyHints: 'navigations' is not a valid value (expected off, or one or more of on, h1 and all)} ],
+    [ 'QuartPushEarlyHints off all',
+      q{QuartPushEarlyHints: off takes no other value (got 'all')} ],
+    [ 'QuartPushEarlyHints h1 off',
+      q{QuartPushEarlyHints: off takes no other value (got 'h1')} ],
+    [ 'QuartPushEarlyHints all h1 all',
+      q{QuartPushEarlyHints: 'all' is given twice} ],
+    [ 'QuartPushEarlyHints on ON',
+      q{QuartPushEarlyHints: 'ON' is given twice} ],
+    [ 'QuartPushEarlyHints ""',
+      q{QuartPushEarlyHints: '' is not a valid value (expected off, or one or more of on, h1 and all)} ],
+    [ 'QuartPushEarlyHints',
+      q{QuartPushEarlyHints: no value (expected off, or one or more of on, h1 and all)} ],
     [ 'QuartPushPreconnect',
       q{QuartPushPreconnect: no origin} ],
     [ 'QuartPushPreconnect ftp://cdn.example.com',
@@ -78,7 +92,10 @@ my @bad = (
       q{QuartPushLinkHeader: 'yes' is not a valid value (expected on or off)} ],
 );
 
-plan tests => 2 * @bad + 9;
+# every form QuartPushEarlyHints takes
+my @good = ('off', 'on', 'h1', 'all', 'h1 all', 'all h1', 'on all', 'on h1 all', 'ALL');
+
+plan tests => 2 * @bad + 9 + @good;
 
 my $dir = tempdir(CLEANUP => 1);
 sub check_config {
@@ -95,6 +112,11 @@ unlike($out, qr/quartpush:warn/, '... without a warning');
 ($rc, $out) = check_config('QuartPushResource /static/css/site.css');
 like($out, qr/mod_http2 is not loaded: mod_quartpush will push nothing/,
      'without mod_http2, httpd -t warns that nothing will be pushed');
+
+for my $value (@good) {
+    ($rc, $out) = check_config("QuartPushEarlyHints $value");
+    is($rc, 0, "httpd -t passes: QuartPushEarlyHints $value") or diag $out;
+}
 
 for my $case (@bad) {
     my ($line, $message) = @$case;

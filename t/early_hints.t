@@ -18,8 +18,15 @@ my @eh_links = (
     '<https://fonts.example.com:8443>; rel=preconnect; crossorigin',
 );
 
+# Every request below that a browser would make is a top-level navigation
+# (Sec-Fetch-Mode: navigate, Sec-Fetch-Dest: document): the one request a
+# browser reads Early Hints on, and by default the only one that gets them
+# (t/navigation_hints.t has the others). Each "no 103" case is one too, so
+# that it fails for its own reason.
+my @nav = (headers => [ NAVIGATION ]);
+
 # --- a browser-like client (SETTINGS_ENABLE_PUSH=0) on a host that forwards 103s
-my $res = client_for('h2hints', accept_push => 0)->get('/eh/index.html?c=browser');
+my $res = client_for('h2hints', accept_push => 0)->get('/eh/index.html?c=browser', @nav);
 is(scalar @{ $res->{interim} }, 1, 'a client that refuses push gets one 103');
 is($res->{interim}[0]{status} // 0, 103, '... a 103 Early Hints');
 is_deeply(links_of($res->{interim}[0] || {}), \@eh_links,
@@ -34,16 +41,16 @@ like(quartpush_log_for('/eh/index.html?c=browser'),
 
 # --- the same client where H2EarlyHints is off: mod_http2 would drop the 103,
 #     so mod_quartpush does not send one at all (it costs the server time)
-$res = client_for('h2tls', accept_push => 0)->get('/eh/index.html?c=h2tls');
+$res = client_for('h2tls', accept_push => 0)->get('/eh/index.html?c=h2tls', @nav);
 is(scalar @{ $res->{interim} }, 0, 'H2EarlyHints off: no 103 reaches the client');
 like(quartpush_log_for('/eh/index.html?c=h2tls'), qr/ quartpush=- hints=- /,
      '... and mod_quartpush sent none (both notes empty)');
-$res = client_for('h2c', accept_push => 0)->get('/eh/index.html?c=h2c');
+$res = client_for('h2c', accept_push => 0)->get('/eh/index.html?c=h2c', @nav);
 like(quartpush_log_for('/eh/index.html?c=h2c'), qr/ quartpush=- hints=- /,
      '... the same over h2c');
 
 # --- QuartPushEarlyHints off
-$res = client_for('h2hints', accept_push => 0)->get('/eh/off/index.html?c=browser');
+$res = client_for('h2hints', accept_push => 0)->get('/eh/off/index.html?c=browser', @nav);
 is(scalar @{ $res->{interim} }, 0, 'QuartPushEarlyHints off: no 103 for a client that refuses push');
 like(quartpush_log_for('/eh/off/index.html?c=browser'), qr/ quartpush=- hints=- /,
      '... nothing announced');
@@ -63,31 +70,31 @@ like(quartpush_log_for('/eh/index.html?c=push'),
      '... the notes tell pushed from hinted');
 
 # --- HTTP/1.1: nothing by default, hints with QuartPushEarlyHints h1
-$res = client_for('h1tls', protocol => 'http/1.1')->get('/eh/index.html?c=h1');
+$res = client_for('h1tls', protocol => 'http/1.1')->get('/eh/index.html?c=h1', @nav);
 is(scalar @{ $res->{interim} }, 0, 'HTTP/1.1: no 103 by default');
-$res = client_for('h1tls', protocol => 'http/1.1')->get('/eh/h1/index.html?c=h1');
+$res = client_for('h1tls', protocol => 'http/1.1')->get('/eh/h1/index.html?c=h1', @nav);
 is(scalar @{ $res->{interim} }, 1, 'HTTP/1.1 with QuartPushEarlyHints h1: one 103');
 is_deeply(links_of($res->{interim}[0] || {}), \@eh_links, '... with every link');
 is($res->{status}, 200, '... then the page');
-$res = client_for('h2c', protocol => 'http/1.1')->get('/eh/h1/index.html?c=h1c');
+$res = client_for('h2c', protocol => 'http/1.1')->get('/eh/h1/index.html?c=h1c', @nav);
 is(scalar @{ $res->{interim} }, 1, '... also in cleartext');
 
 # --- revalidations and non-GET get no hints either
 $res = client_for('h2hints', accept_push => 0)->get('/eh/index.html?c=inm',
-    headers => [ 'if-none-match' => '"x"' ]);
+    headers => [ NAVIGATION, 'if-none-match' => '"x"' ]);
 is(scalar @{ $res->{interim} }, 0, 'If-None-Match: no 103 for a client that refuses push');
 $res = client_for('h2hints', accept_push => 0)->get('/eh/index.html?c=ims',
-    headers => [ 'if-modified-since' => 'Wed, 21 Oct 2015 07:28:00 GMT' ]);
+    headers => [ NAVIGATION, 'if-modified-since' => 'Wed, 21 Oct 2015 07:28:00 GMT' ]);
 is(scalar @{ $res->{interim} }, 0, 'If-Modified-Since: no 103 either');
 $res = client_for('h2hints', accept_push => 0)->request(method => 'HEAD',
-    path => '/eh/index.html?c=head');
+    path => '/eh/index.html?c=head', @nav);
 is(scalar @{ $res->{interim} }, 0, 'HEAD: no 103');
 $res = client_for('h1tls', protocol => 'http/1.1')->request(method => 'HEAD',
-    path => '/eh/h1/index.html?c=head');
+    path => '/eh/h1/index.html?c=head', @nav);
 is(scalar @{ $res->{interim} }, 0, 'HEAD over HTTP/1.1 with h1: no 103');
 
 # --- a route's preconnect resource
-$res = client_for('h2hints', accept_push => 0)->get('/r/pre/cat');
+$res = client_for('h2hints', accept_push => 0)->get('/r/pre/cat', @nav);
 is_deeply(links_of($res->{interim}[0] || {}), [
         '<https://img.example.com>; rel=preconnect',
         '</img/cat.png>; rel=preload; as=image',

@@ -15,7 +15,8 @@ plan tests => 8;
 
 # One HTTP/1.1 request on a new connection, sent as curl sends it: the
 # headers, then, with Expect, the body only once the server has answered
-# (or after 2 s). Returns the status of each response, in the order they came.
+# (or after 2 s). Each is a navigation (Sec-Fetch-Mode: navigate,
+# Sec-Fetch-Dest: document), the request that gets Early Hints. Returns the status of each response, in the order they came.
 sub http1_request {
     my ($port, $path, %o) = @_;
     my $body = 'hello';
@@ -23,7 +24,7 @@ sub http1_request {
                                    Timeout => 10) or die "connect: $!\n";
     my $sel = IO::Select->new($sock);
     my $in = '';
-    syswrite $sock, "GET $path HTTP/1.1\r\nHost: localhost\r\n"
+    syswrite $sock, "GET $path HTTP/1.1\r\nHost: localhost\r\n" . NAVIGATION_RAW
         . ($o{expect} ? "Expect: 100-continue\r\n" : '')
         . "Content-Length: " . length($body) . "\r\nConnection: close\r\n\r\n";
     sysread $sock, $in, 65536 if $o{expect} && $sel->can_read(2);
@@ -60,7 +61,7 @@ for my $accept_push (1, 0) {
     my $who = $accept_push ? 'accepts push' : 'refuses push';
     my $path = "/eh/index.html?expect=h2&push=$accept_push";
     my $res = client_for('h2hints', accept_push => $accept_push)->get($path,
-        headers => [ expect => '100-continue' ], body => 'hello');
+        headers => [ NAVIGATION, expect => '100-continue' ], body => 'hello');
     ok(!grep({ $_->{status} == 103 } @{ $res->{interim} }) && !@{ $res->{push_promises} },
        "HTTP/2, a client that $who, with \"Expect: 100-continue\": no 103 and no PUSH_PROMISE");
     like(quartpush_log_for($path), qr/ quartpush=- hints=- /,

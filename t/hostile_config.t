@@ -103,7 +103,7 @@ my @cases = (
       q{QuartPush takes one argument, on|off} ],
     [ 'QuartPushEarlyHints h2c',
       in_location('QuartPushEarlyHints h2c'),
-      q{QuartPushEarlyHints: 'h2c' is not a valid value (expected on, off or h1)} ],
+      q{QuartPushEarlyHints: 'h2c' is not a valid value (expected off, or one or more of on, h1 and all)} ],
     [ 'QuartPushLinkHeader 1',
       in_location('QuartPushLinkHeader 1'),
       q{QuartPushLinkHeader: '1' is not a valid value (expected on or off)} ],

@@ -114,7 +114,7 @@ my @cases = (
       pushes => [ '/img/' . enc('x>; rel=preconnect') . '.png' ] },
     { name => 'hostile placeholder to a client that refuses push (Early Hints only)',
       path => '/r/blog/' . pct('>, <https:evil>; rel=preconnect'), accept_push => 0,
-      status => qr/^200$/, pushes => [], hints => 2 },
+      headers => [ NAVIGATION ], status => qr/^200$/, pushes => [], hints => 2 },
 
     # --- the API: every input that reaches a Link header
     ($has_api ? (
@@ -188,11 +188,13 @@ my @cases = (
       status => qr/^200$/, hints => 0 },
     { name => 'GET over HTTP/1.1 of a page with links, a header injection in the query '
               . '(QuartPushEarlyHints is not h1: no 103)', vhost => 'h2c',
-      raw => "GET /push/index.html?a=%0d%0aX-Evil:%20evil HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+      raw => "GET /push/index.html?a=%0d%0aX-Evil:%20evil HTTP/1.1\r\nHost: localhost\r\n"
+             . NAVIGATION_RAW . "Connection: close\r\n\r\n",
       status => qr/^200$/, hints => 0 },
     { name => 'GET over HTTP/1.1 where QuartPushEarlyHints h1 sends a 103, a header '
               . 'injection in the query', vhost => 'h2c',
-      raw => "GET /eh/h1/index.html?a=%0d%0aX-Evil:%20evil HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+      raw => "GET /eh/h1/index.html?a=%0d%0aX-Evil:%20evil HTTP/1.1\r\nHost: localhost\r\n"
+             . NAVIGATION_RAW . "Connection: close\r\n\r\n",
       status => qr/^200$/, hints => 4 },
 
     # --- clients that leave

@@ -15,8 +15,10 @@ plan tests => 2 * 4;
 for my $vhost ('h1tls', 'h2c') {
     my $path = "/push/index.html?h1=$vhost";
     my $port = Apache::Test::config()->{vhosts}{$vhost}{port};
+    # (a browser's page load: a navigation, the request that would get
+    # Early Hints if anything did)
     my $res = raw_http1($vhost, "GET $path HTTP/1.1\r\nHost: localhost:$port\r\n"
-                                . "Connection: close\r\n\r\n");
+                                . NAVIGATION_RAW . "Connection: close\r\n\r\n");
     my @blocks = @{ $res->{blocks} };
     my $final = $blocks[-1] || {};
     is($final->{line} // $res->{error}, 'HTTP/1.1 200 OK',

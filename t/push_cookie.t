@@ -21,10 +21,13 @@ sub set_cookie {
     return ((split /=/, $pair, 2)[1], join('; ', @attrs));
 }
 
+# (a client that refuses push is a browser: its page loads are
+# navigations, the requests that get Early Hints)
 sub visit {
     my ($vhost, $path, $cookie, %o) = @_;
+    my @nav = defined $o{accept_push} && !$o{accept_push} ? (NAVIGATION) : ();
     return client_for($vhost, %o)->get($path,
-        $cookie ? (headers => [ cookie => $cookie ]) : ());
+        headers => [ @nav, $cookie ? (cookie => $cookie) : () ]);
 }
 
 # --- first visit: everything is pushed, and the digest is set

@@ -30,7 +30,9 @@ for my $vhost (h2_transports()) {
 
 # Where mod_http2 forwards 103s and QuartPushEarlyHints is off, a client
 # that refuses push sees nothing either (early_hints.t has the default, on).
-my $res = client_for('h2hints', accept_push => 0)->get('/eh/off/');
+# (a navigation, which would get hints if it were on)
+my $res = client_for('h2hints', accept_push => 0)->get('/eh/off/',
+                                                       headers => [ NAVIGATION ]);
 is_deeply(scalar @{ $res->{interim} }, 0,
          'QuartPushEarlyHints off: a client that refuses push gets no 103');
 is_deeply($res->{headers}{link}, undef, '... and no Link header');

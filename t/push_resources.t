@@ -67,7 +67,9 @@ for my $vhost (h2_transports()) {
 }
 
 # a client that refuses push, where mod_http2 forwards the 103 (h2hints)
-my $res = client_for('h2hints', accept_push => 0)->get('/slow/?t=hints');
+# (a browser's page load: a navigation)
+my $res = client_for('h2hints', accept_push => 0)->get('/slow/?t=hints',
+                                                       headers => [ NAVIGATION ]);
 my @hints = grep { $_->{status} == 103 } @{ $res->{interim} };
 is_deeply([ map { m{^<([^>]*)>} ? $1 : $_ } @{ links_of($hints[0] || {}) } ], \@slow,
           'h2hints /slow/, push refused: one 103 holds the links of the directive and the route')

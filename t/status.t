@@ -10,7 +10,7 @@ use Time::HiRes qw(sleep);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 15 + 15;
+plan tests => 17 + 15;
 
 sub status_json {
     my ($vhost) = @_;
@@ -43,9 +43,11 @@ ok(!grep({ $_->{pattern} eq '/r/vhost-only' } @{ $before->{routes} || [] }),
 # too: it is counted, then skipped as a pushed request, or as an error when
 # its file is missing.
 client_for('h2tls')->get('/push/?status=1');        # 3 pushes in one 103, 3 pushed requests
-client_for('h2hints', accept_push => 0)->get('/eh/?status=2');       # 4 hints in one 103
+client_for('h2hints', accept_push => 0)->get('/eh/?status=2',       # 4 hints in one 103
+    headers => [ NAVIGATION ]);                                      # (a navigation)
 client_for('h2tls')->get('/push/?status=3', headers => [ 'if-none-match' => '"x"' ]);
-client_for('h2tls', accept_push => 0)->get('/push/?status=4');      # H2EarlyHints off
+client_for('h2tls', accept_push => 0)->get('/push/?status=4',      # H2EarlyHints off
+    headers => [ NAVIGATION ]);
 client_for('h2tls')->get('/limit/?status=5');       # 2 pushes, 2 over the limit, 2 pushed requests
 client_for('h2tls')->get('/r/blog/hello?status=6'); # a route: 2 pushes, 2 pushed requests,
                                                     # one of them missing (hero.webp)
@@ -61,6 +63,7 @@ my @want = (
     [ hints                 => 4,  'the 4 links of /eh/' ],
     [ early_hints_responses => 4,  'one 103 for each page that announced something' ],
     [ routes_matched        => 1,  '/r/blog/hello' ],
+    [ routes_gave_up        => 0,  'no route table here makes the matcher give up' ],
     [ api_calls             => 0,  'no API call' ],
 );
 my @want_skipped = (
@@ -73,6 +76,7 @@ my @want_skipped = (
     [ off                 => 0, 'no scope with QuartPush off' ],
     [ http1               => 0, 'no HTTP/1.x request' ],
     [ cookie              => 0, 'no QuartPushCookie' ],
+    [ not_navigation      => 0, 'both requests of a client that refuses push are navigations' ],
 );
 is($d{ $_->[0] } // 'missing', $_->[1], "counter $_->[0] grew by exactly $_->[1]: $_->[2]")
     for @want;

@@ -14,12 +14,19 @@ use Apache::QuartPush::TestClient;
 
 our @EXPORT = qw(client_for h2_transports paths_of links_of quartpush_log_for
                  module_so httpd_config_test raw_http1 COPIED_HEADERS
-                 start_httpd);
+                 start_httpd NAVIGATION NAVIGATION_RAW);
 
 # The request headers mod_http2 copies into a pushed request, the same set
 # as Quart's SERVER_PUSH_HEADERS_TO_COPY.
 use constant COPIED_HEADERS =>
     qw(accept accept-encoding accept-language cache-control user-agent);
+
+# The request headers with which a browser marks a top-level navigation,
+# the only request it reads Early Hints on: by default a client that refuses
+# push gets a 103 only with these (QuartPushEarlyHints all: on every request).
+# As an h2 header list, and as raw HTTP/1.1 header lines.
+use constant NAVIGATION => ('sec-fetch-mode' => 'navigate', 'sec-fetch-dest' => 'document');
+use constant NAVIGATION_RAW => "Sec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document\r\n";
 
 my %tls = (h2tls => 1, h2hints => 1, h1tls => 1, h2c => 0,
            h2pushoff => 1, h2pushoffhints => 1);

@@ -207,7 +207,10 @@ static void check_path(apr_pool_t *p, const char *path)
     int i;
 
     got = qp_routes_match(table, path, &m);
-    if (!ref_same_match(got, &m, ref_match(routes, path, &want), &want)) {
+    /* a match that gave up (QP_MAX_VISITS) says so: only one that did
+     * not must agree with the reference */
+    if (!m.gave_up
+        && !ref_same_match(got, &m, ref_match(routes, path, &want), &want)) {
         fprintf(stderr, "fuzz_match: mismatch for path '%s': qp_routes_match "
                 "gives %s, the reference %s\n", path,
                 got ? got->pattern : "no route",

@@ -1237,6 +1237,43 @@ static void test_preconnect(void)
                   "address)", "no way out of the <>");
 }
 
+/* The walk visits each node at most once and at most QP_MAX_VISITS of
+ * them; a table can make one path reach more (here, n routes whose every
+ * placeholder accepts "1": 4 nodes each), and the match then says so. */
+static const char *visit_table(int n)
+{
+    const char *text = "";
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        text = apr_psprintf(pool, "%s/<any(1,v%d):x>/<int:a>/<int:b>/<int:c>"
+                            "/<int:d> => /x.css\n", text, i);
+    }
+    return text;
+}
+
+static void test_visit_bound(void)
+{
+    qp_routes *t = table(visit_table(1100));
+    qp_match m;
+    const qp_route *r;
+
+    m.gave_up = -1;
+    r = t ? qp_routes_match(t, "/1/1/1/1/1", &m) : NULL;
+    qp_tap_ok(t && m.gave_up == 1, "1,100 routes that all accept one path "
+              "(4,400 nodes): the match says it gave up");
+    qp_tap_ok(r != NULL, "... and still gives the best route it saw");
+    m.gave_up = -1;
+    r = t ? qp_routes_match(t, "/2/1/1/1/1", &m) : NULL;
+    qp_tap_ok(t && r == NULL && m.gave_up == 0,
+              "... a path only a few nodes accept: no match, not given up");
+    t = table(visit_table(1000));
+    m.gave_up = -1;
+    r = t ? qp_routes_match(t, "/1/1/1/1/1", &m) : NULL;
+    qp_tap_ok(t && r && m.gave_up == 0, "1,000 such routes (4,000 nodes, "
+              "within QP_MAX_VISITS): matched, not given up");
+}
+
 int main(void)
 {
     apr_initialize();
@@ -1257,6 +1294,7 @@ int main(void)
     test_interning();
     test_line_errors();
     test_limits();
+    test_visit_bound();
     test_text_errors();
     test_files();
     test_segments();
