@@ -445,15 +445,18 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
                                                const qp_resource *);
         const char *url;
 
-        /* left out before its URL is built: nothing is spent on a
-         * resource that cannot go in */
-        if (a.over_size
-            || (a.st->announced && a.st->announced->nelts >= a.limit)) {
+        /* a URL with placeholders is left out before it is built: nothing
+         * is spent on a resource that cannot go in (a fixed one costs
+         * nothing to build, and mqp_announce may find it announced) */
+        if (res->parts && (a.over_size
+            || (a.st->announced && a.st->announced->nelts >= a.limit))) {
             if (a.over_size) {
                 ++a.over_size;
                 MQP_COUNT(skipped[MQP_SKIP_SIZE]);
             }
-            else {
+            else if (mqp_left_out_first(r, a.st, res->link->url)) {
+                /* (keyed by the template: a redirect's second pass over
+                 * the same route counts it once) */
                 ++a.over;
                 MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
             }

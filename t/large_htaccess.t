@@ -45,7 +45,7 @@ sub skipped_size {
 my $size_before = skipped_size();
 
 # h2 TLS, a browser: Early Hints (H2EarlyHints on)
-my $res = client_for('h2hints', accept_push => 0)->get('/manylinks/?c=h2tls');
+my $res = client_for('h2hints', accept_push => 0)->get('/manylinks/?c=h2tls', headers => [ NAVIGATION ]);
 is($res->{status}, 200, 'h2 TLS: the page answers 200');
 ok(!$res->{reset}, '... its stream is not reset')
     or diag explain $res->{reset};
@@ -56,12 +56,12 @@ ok($bytes > 0 && $bytes <= $CAP, "... whose Link headers ($n links, $bytes bytes
 cmp_ok($n, '>', 100, '... and still carry the first links declared');
 
 # h2c, a client that accepts push (the 103 carries the preloads to mod_http2)
-$res = client_for('h2c')->get('/manylinks/?c=h2c');
+$res = client_for('h2c')->get('/manylinks/?c=h2c', headers => [ NAVIGATION ]);
 is($res->{status}, 200, 'h2c: the page answers 200');
 ok(!$res->{reset}, '... its stream is not reset');
 
 # HTTP/1.1 with QuartPushEarlyHints h1
-$res = client_for('h1tls', protocol => 'http/1.1')->get('/manylinks/?c=h1');
+$res = client_for('h1tls', protocol => 'http/1.1')->get('/manylinks/?c=h1', headers => [ NAVIGATION ]);
 is($res->{status}, 200, 'HTTP/1.1: the page answers 200');
 is(scalar @{ $res->{interim} }, 1, '... after one 103');
 $bytes = link_bytes($res->{interim}[0] || {});
