@@ -98,7 +98,9 @@ const char *qp_manifest_read_file(char **pdata, apr_size_t *plen,
  * Errors: invalid JSON (jansson's message with line and column), a file
  * larger than QP_MANIFEST_MAX_SIZE, a bad base, and the wrong shape for
  * the format (naming the key and what was expected). Keys an entry does not
- * need are ignored: build tools add fields over versions. */
+ * need are ignored: build tools add fields over versions. On failure *pm is
+ * NULL and what was allocated stays in p: give each load a pool of its own
+ * and destroy it on failure. jansson's tree is freed before returning. */
 const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
                               qp_manifest_format_e fmt, const char *json,
                               apr_size_t len, const char *base);
@@ -118,7 +120,9 @@ const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
  * imports (named: 'a' -> 'b' -> 'a'), imports deeper than
  * QP_MANIFEST_MAX_DEPTH, a path that is not a pushable URL (quoted), more
  * than QP_MANIFEST_MAX_FILES files. Work and memory are bounded by
- * QP_MANIFEST_MAX_FILES, not by the size of the manifest. */
+ * QP_MANIFEST_MAX_FILES, not by the size of the manifest; the walk's
+ * scratch is a subpool of p, gone on return. m is only read, so threads may
+ * expand from one manifest at once, each with its own p. */
 const char *qp_manifest_expand(const apr_array_header_t **pfiles,
                                const qp_manifest_t *m, const char *key,
                                apr_pool_t *p);
