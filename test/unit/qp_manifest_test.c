@@ -1,7 +1,8 @@
 /* Unit tests for src/qp_manifest.c: what each key of a build tool's
  * manifest expands to, in which order and with which tags, and the message
  * for each mistake a manifest or a configuration can hold.
- * The manifests are shaped like the tools' own output: Vite 5/6's
+ * The manifests are shaped like the tools' own output, and one is a real
+ * Vite 5.4 build checked against its built HTML: Vite 5/6's
  * .vite/manifest.json, webpack-manifest-plugin 5, Propshaft before and
  * after 1.1, Webpack Encore 4's entrypoints.json, webpack-assets-manifest 5.
  */
@@ -200,6 +201,124 @@ static void test_vite(void)
     qp_tap_is_str(qp_manifest_format_name(qp_manifest_format(m)), "vite",
                   "vite: the format's name");
     qp_tap_is_str(qp_manifest_base(m), "/build/", "vite: the base");
+}
+
+/* The manifest of a real build (Vite 5.4.21, base /build/): index.html and
+ * admin.html each import shared.js and util.js (manualChunks: each its own
+ * chunk, with its own CSS, both importing a vendor chunk) in opposite
+ * orders; index.html dynamically imports lazy.js, which has its own CSS.
+ * Note the keys Vite 5 gives the CSS of a chunk ("_shared-!~{005}~.js").
+ * The expected lists are the tags of the built dist/index.html and
+ * dist/admin.html, in their order. */
+static const char *vite_real_manifest =
+    "{\n"
+    "  \"_modulepreload-polyfill-B5Qt9EMX.js\": {\n"
+    "    \"file\": \"assets/modulepreload-polyfill-B5Qt9EMX.js\",\n"
+    "    \"name\": \"modulepreload-polyfill\"\n"
+    "  },\n"
+    "  \"_shared-!~{005}~.js\": {\n"
+    "    \"file\": \"assets/shared-a9zuq20O.css\",\n"
+    "    \"src\": \"_shared-!~{005}~.js\"\n"
+    "  },\n"
+    "  \"_shared-CWAhnuwD.js\": {\n"
+    "    \"file\": \"assets/shared-CWAhnuwD.js\",\n"
+    "    \"name\": \"shared\",\n"
+    "    \"imports\": [\n"
+    "      \"_vendor-Bwrg2wtR.js\"\n"
+    "    ],\n"
+    "    \"css\": [\n"
+    "      \"assets/shared-a9zuq20O.css\"\n"
+    "    ]\n"
+    "  },\n"
+    "  \"_util-!~{003}~.js\": {\n"
+    "    \"file\": \"assets/util-Bsh6ydRP.css\",\n"
+    "    \"src\": \"_util-!~{003}~.js\"\n"
+    "  },\n"
+    "  \"_util-Ci3nOze3.js\": {\n"
+    "    \"file\": \"assets/util-Ci3nOze3.js\",\n"
+    "    \"name\": \"util\",\n"
+    "    \"imports\": [\n"
+    "      \"_vendor-Bwrg2wtR.js\"\n"
+    "    ],\n"
+    "    \"css\": [\n"
+    "      \"assets/util-Bsh6ydRP.css\"\n"
+    "    ]\n"
+    "  },\n"
+    "  \"_vendor-Bwrg2wtR.js\": {\n"
+    "    \"file\": \"assets/vendor-Bwrg2wtR.js\",\n"
+    "    \"name\": \"vendor\"\n"
+    "  },\n"
+    "  \"admin.html\": {\n"
+    "    \"file\": \"assets/admin-DFX9FxL9.js\",\n"
+    "    \"name\": \"admin\",\n"
+    "    \"src\": \"admin.html\",\n"
+    "    \"isEntry\": true,\n"
+    "    \"imports\": [\n"
+    "      \"_modulepreload-polyfill-B5Qt9EMX.js\",\n"
+    "      \"_util-Ci3nOze3.js\",\n"
+    "      \"_shared-CWAhnuwD.js\",\n"
+    "      \"_vendor-Bwrg2wtR.js\"\n"
+    "    ]\n"
+    "  },\n"
+    "  \"index.html\": {\n"
+    "    \"file\": \"assets/index-DZLFd-3E.js\",\n"
+    "    \"name\": \"index\",\n"
+    "    \"src\": \"index.html\",\n"
+    "    \"isEntry\": true,\n"
+    "    \"imports\": [\n"
+    "      \"_modulepreload-polyfill-B5Qt9EMX.js\",\n"
+    "      \"_shared-CWAhnuwD.js\",\n"
+    "      \"_util-Ci3nOze3.js\",\n"
+    "      \"_vendor-Bwrg2wtR.js\"\n"
+    "    ],\n"
+    "    \"dynamicImports\": [\n"
+    "      \"src/lazy.js\"\n"
+    "    ],\n"
+    "    \"css\": [\n"
+    "      \"assets/index-C9U_Dy5k.css\"\n"
+    "    ]\n"
+    "  },\n"
+    "  \"src/lazy.js\": {\n"
+    "    \"file\": \"assets/lazy-Du3KHIDN.js\",\n"
+    "    \"name\": \"lazy\",\n"
+    "    \"src\": \"src/lazy.js\",\n"
+    "    \"isDynamicEntry\": true,\n"
+    "    \"imports\": [\n"
+    "      \"_shared-CWAhnuwD.js\",\n"
+    "      \"_vendor-Bwrg2wtR.js\"\n"
+    "    ],\n"
+    "    \"css\": [\n"
+    "      \"assets/lazy-8HZXP7lx.css\"\n"
+    "    ]\n"
+    "  }\n"
+    "}\n";
+
+static void test_vite_real(void)
+{
+    qp_manifest_t *m;
+
+    qp_tap_is_str(parse(&m, QP_MANIFEST_VITE, vite_real_manifest, "/build/"), NULL,
+                  "vite build: the manifest of a real Vite 5.4 build compiles");
+    qp_tap_is_str(expand(m, "index.html"),
+                  "module /build/assets/index-DZLFd-3E.js as=script crossorigin\n"
+                  "modulepreload /build/assets/modulepreload-polyfill-B5Qt9EMX.js as=script crossorigin\n"
+                  "modulepreload /build/assets/vendor-Bwrg2wtR.js as=script crossorigin\n"
+                  "modulepreload /build/assets/shared-CWAhnuwD.js as=script crossorigin\n"
+                  "modulepreload /build/assets/util-Ci3nOze3.js as=script crossorigin\n"
+                  "stylesheet /build/assets/shared-a9zuq20O.css as=style crossorigin\n"
+                  "stylesheet /build/assets/util-Bsh6ydRP.css as=style crossorigin\n"
+                  "stylesheet /build/assets/index-C9U_Dy5k.css as=style crossorigin",
+                  "vite build: index.html expands to the tags of the built "
+                  "index.html, in their order, without the dynamic import");
+    qp_tap_is_str(expand(m, "admin.html"),
+                  "module /build/assets/admin-DFX9FxL9.js as=script crossorigin\n"
+                  "modulepreload /build/assets/modulepreload-polyfill-B5Qt9EMX.js as=script crossorigin\n"
+                  "modulepreload /build/assets/vendor-Bwrg2wtR.js as=script crossorigin\n"
+                  "modulepreload /build/assets/util-Ci3nOze3.js as=script crossorigin\n"
+                  "modulepreload /build/assets/shared-CWAhnuwD.js as=script crossorigin\n"
+                  "stylesheet /build/assets/util-Bsh6ydRP.css as=style crossorigin\n"
+                  "stylesheet /build/assets/shared-a9zuq20O.css as=style crossorigin",
+                  "vite build: admin.html expands to the tags of the built admin.html");
 }
 
 static void test_base(void)
@@ -771,6 +890,7 @@ int main(void)
     apr_pool_create(&pool, NULL);
     test_formats();
     test_vite();
+    test_vite_real();
     test_base();
     test_vite_errors();
     test_vite_shapes();
