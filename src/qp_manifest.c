@@ -1,0 +1,815 @@
+/* Asset manifests: the JSON a build tool writes, compiled once into nodes
+ * whose paths are already resolved, and each key's expansion into the
+ * files its page loads, in the page's order. See qp_manifest.h for why
+ * expansions are computed on demand rather than all at parse time.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include <apr_errno.h>
+#include <apr_file_io.h>
+#include <apr_hash.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "qp_manifest.h"
+
+/* One path of the manifest, resolved against base=, or why it cannot be. */
+typedef struct qp_mf_item {
+    qp_manifest_file f;         /* f.url is NULL when err is set */
+    const char *err;
+} qp_mf_item;
+
+typedef struct qp_mf_node qp_mf_node;
+struct qp_mf_node {
+    const char *key;
+    qp_mf_item *file;           /* vite and flat: the key's file */
+    qp_mf_item *entry;          /* vite: the same file when the key itself
+                                 * is expanded (a module, not a preload) */
+    qp_mf_item **files;         /* vite: css; entrypoints: js then css */
+    int nfiles;
+    qp_mf_node **imports;       /* vite: NULL where the key is unknown */
+    const char **import_keys;
+    int nimports;
+    int is_entry;               /* listed when a key is not found */
+};
+
+struct qp_manifest_t {
+    qp_manifest_format_e fmt;
+    const char *base;           /* starts and ends with '/' */
+    apr_hash_t *by_key;         /* key -> qp_mf_node * */
+    apr_array_header_t *nodes;  /* qp_mf_node *, in the file's order */
+};
+
+static const char *const qp_mf_format_names[] = { "vite", "flat", "entrypoints" };
+
+const char *qp_manifest_format_parse(qp_manifest_format_e *pfmt,
+                                     apr_pool_t *p, const char *name)
+{
+    int i;
+
+    for (i = 0; i < 3; ++i) {
+        if (name && !strcasecmp(name, qp_mf_format_names[i])) {
+            *pfmt = (qp_manifest_format_e)i;
+            return NULL;
+        }
+    }
+    return apr_psprintf(p, "'%s': unknown manifest format (expected vite, "
+                        "flat or entrypoints)", name ? name : "");
+}
+
+const char *qp_manifest_format_name(qp_manifest_format_e fmt)
+{
+    return (unsigned)fmt < 3 ? qp_mf_format_names[fmt] : "unknown";
+}
+
+qp_manifest_format_e qp_manifest_format(const qp_manifest_t *m)
+{
+    return m->fmt;
+}
+
+const char *qp_manifest_base(const qp_manifest_t *m)
+{
+    return m->base;
+}
+
+int qp_manifest_count(const qp_manifest_t *m)
+{
+    return m->nodes->nelts;
+}
+
+const char *qp_manifest_key(const qp_manifest_t *m, int i)
+{
+    if (i < 0 || i >= m->nodes->nelts) {
+        return NULL;
+    }
+    return APR_ARRAY_IDX(m->nodes, i, const qp_mf_node *)->key;
+}
+
+/* --- reading ----------------------------------------------------------- */
+
+const char *qp_manifest_read_file(char **pdata, apr_size_t *plen,
+                                  apr_finfo_t *finfo, apr_pool_t *p,
+                                  const char *path)
+{
+    apr_file_t *fd;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    apr_size_t n = 0, extra = 0;
+    char *buf, more, ebuf[256];
+    const char *err = NULL;
+
+    *pdata = NULL;
+    *plen = 0;
+    if ((rv = apr_file_open(&fd, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0,
+                            p)) != APR_SUCCESS) {
+        return apr_psprintf(p, "cannot open the manifest '%s': %s", path,
+                            apr_strerror(rv, ebuf, sizeof(ebuf)));
+    }
+    /* the size from the open file, so that what is checked is what is read */
+    if ((rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE
+                                | APR_FINFO_MTIME | APR_FINFO_INODE
+                                | APR_FINFO_DEV, fd)) != APR_SUCCESS
+        && rv != APR_INCOMPLETE) {
+        err = apr_psprintf(p, "cannot stat the manifest '%s': %s", path,
+                           apr_strerror(rv, ebuf, sizeof(ebuf)));
+    }
+    else if (fi.filetype != APR_REG) {
+        err = apr_psprintf(p, "the manifest '%s' is not a regular file", path);
+    }
+    else if (fi.size > QP_MANIFEST_MAX_SIZE) {
+        err = apr_psprintf(p, "the manifest '%s' is %" APR_OFF_T_FMT " bytes, "
+                           "more than the %d MB a manifest may have", path,
+                           fi.size, QP_MANIFEST_MAX_SIZE / (1024 * 1024));
+    }
+    else {
+        buf = apr_palloc(p, (apr_size_t)fi.size + 1);
+        rv = apr_file_read_full(fd, buf, (apr_size_t)fi.size, &n);
+        if (rv != APR_SUCCESS && rv != APR_EOF) {
+            err = apr_psprintf(p, "cannot read the manifest '%s': %s", path,
+                               apr_strerror(rv, ebuf, sizeof(ebuf)));
+        }
+        else if (n != (apr_size_t)fi.size
+                 || apr_file_read_full(fd, &more, 1, &extra) != APR_EOF
+                 || extra != 0) {
+            /* rewritten in place while read: the caller tries again later */
+            err = apr_psprintf(p, "the manifest '%s' changed while it was "
+                               "read", path);
+        }
+        else {
+            buf[n] = '\0';
+            *pdata = buf;
+            *plen = n;
+            if (finfo) {
+                *finfo = fi;
+            }
+        }
+    }
+    apr_file_close(fd);
+    return err;
+}
+
+/* --- paths ------------------------------------------------------------- */
+
+static int qp_mf_is_full_url(const char *s)
+{
+    return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8)
+           || !strncmp(s, "//", 2);
+}
+
+/* "scheme:" before any '/', as in "data:..." or "blob:...". */
+static int qp_mf_has_scheme(const char *s)
+{
+    const char *c = s;
+
+    if (!apr_isalpha(*c)) {
+        return 0;
+    }
+    while (apr_isalnum(*c) || *c == '+' || *c == '-' || *c == '.') {
+        ++c;
+    }
+    return *c == ':';
+}
+
+static const char *qp_mf_check_base(const char **pbase, apr_pool_t *p,
+                                    const char *base)
+{
+    const char *err, *b;
+
+    *pbase = "/";
+    if (!base || !*base) {
+        return NULL;
+    }
+    if (qp_mf_is_full_url(base)) {
+        return apr_psprintf(p, "base=%s is a full URL: only files of this "
+                            "server's origin are announced (expected a URL "
+                            "path such as /build/)", base);
+    }
+    if (base[0] != '/') {
+        return apr_psprintf(p, "base=%s is not a URL path (expected a path "
+                            "starting with '/', such as /build/)", base);
+    }
+    if (strpbrk(base, "?#")) {
+        return apr_psprintf(p, "base=%s has a query or a fragment (expected "
+                            "a URL path such as /build/)", base);
+    }
+    b = base[strlen(base) - 1] == '/' ? apr_pstrdup(p, base)
+                                      : apr_pstrcat(p, base, "/", NULL);
+    if ((err = qp_url_check(p, b)) != NULL) {
+        return apr_psprintf(p, "base=%s: %s", base, err);
+    }
+    *pbase = b;
+    return NULL;
+}
+
+/* The URL of path, or why there is none. */
+static const char *qp_mf_resolve(const char **purl, apr_pool_t *p,
+                                 const char *base, const char *path)
+{
+    const char *url, *err;
+
+    *purl = NULL;
+    if (!*path) {
+        return "an empty path (expected the path of a built file)";
+    }
+    if (qp_mf_is_full_url(path)) {
+        return apr_psprintf(p, "'%s' is a full URL: only files of this "
+                            "server's origin are announced (expected a path, "
+                            "relative to base= or starting with '/')", path);
+    }
+    if (qp_mf_has_scheme(path)) {
+        return apr_psprintf(p, "'%s' is not a path: it starts with a URL "
+                            "scheme", path);
+    }
+    while (path[0] == '.' && path[1] == '/') {
+        path += 2;
+    }
+    /* path is jansson's: copied either way */
+    url = apr_pstrcat(p, path[0] == '/' ? "" : base, path, NULL);
+    if (strlen(url) > QP_MANIFEST_MAX_URL) {
+        return apr_psprintf(p, "'%.60s...' is longer than %d bytes, the "
+                            "limit for a URL from a manifest", url,
+                            QP_MANIFEST_MAX_URL);
+    }
+    if ((err = qp_url_check(p, url)) != NULL) {
+        return err;
+    }
+    *purl = url;
+    return NULL;
+}
+
+/* The tag that loads a file: want says how the manifest lists it (a Vite
+ * "file", a "css" or "js" list, a flat value), and the extension decides
+ * where the list does not: a Vite entry may be a CSS file or an asset. */
+static qp_manifest_kind_e qp_mf_kind(qp_manifest_kind_e want, const char *as)
+{
+    int style = as && !strcmp(as, "style"), script = as && !strcmp(as, "script");
+
+    switch (want) {
+    case QP_MANIFEST_MODULE:
+    case QP_MANIFEST_MODULEPRELOAD:
+        return style ? QP_MANIFEST_STYLESHEET : script ? want : QP_MANIFEST_ASSET;
+    case QP_MANIFEST_ASSET:
+        return style ? QP_MANIFEST_STYLESHEET : script ? QP_MANIFEST_SCRIPT
+                                                      : QP_MANIFEST_ASSET;
+    default:
+        return want;
+    }
+}
+
+static qp_mf_item *qp_mf_item_make(apr_pool_t *p, const qp_manifest_t *m,
+                                   const char *key, const char *path,
+                                   qp_manifest_kind_e want)
+{
+    qp_mf_item *it = apr_pcalloc(p, sizeof(*it));
+    const char *as = qp_link_infer_as(path);
+
+    it->err = qp_mf_resolve(&it->f.url, p, m->base, path);
+    it->f.key = key;
+    it->f.kind = qp_mf_kind(want, as);
+    switch (it->f.kind) {
+    case QP_MANIFEST_MODULE:
+    case QP_MANIFEST_MODULEPRELOAD:
+    case QP_MANIFEST_SCRIPT:
+        it->f.as = "script";
+        break;
+    case QP_MANIFEST_STYLESHEET:
+        it->f.as = "style";
+        break;
+    default:
+        it->f.as = as;
+    }
+    /* Vite's HTML puts crossorigin on its script, modulepreload and
+     * stylesheet tags; a font or fetch() preload is only used when made in
+     * CORS mode (qp_link_make says the same) */
+    if ((m->fmt == QP_MANIFEST_VITE && it->f.kind != QP_MANIFEST_ASSET)
+        || (it->f.as && (!strcmp(it->f.as, "font")
+                         || !strcmp(it->f.as, "fetch")))) {
+        it->f.crossorigin = QP_CROSSORIGIN_ANONYMOUS;
+    }
+    return it;
+}
+
+/* --- shapes ------------------------------------------------------------ */
+
+static const char *qp_mf_type(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:  return "an object";
+    case JSON_ARRAY:   return "an array";
+    case JSON_STRING:  return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:    return "a number";
+    case JSON_TRUE:    return "true";
+    case JSON_FALSE:   return "false";
+    default:           return "null";
+    }
+}
+
+/* The strings of v[field], an array of strings (or, with one_ok, a single
+ * string, as Vite 2 wrote "css"); none when it is absent. */
+static const char *qp_mf_strings(const char ***pstrs, int *pn, apr_pool_t *p,
+                                 const json_t *v, const char *key,
+                                 const char *field, const char *what,
+                                 int one_ok)
+{
+    const json_t *a = json_object_get(v, field), *s;
+    size_t i;
+
+    *pstrs = NULL;
+    *pn = 0;
+    if (!a) {
+        return NULL;
+    }
+    if (one_ok && json_is_string(a)) {
+        *pstrs = apr_palloc(p, sizeof(const char *));
+        (*pstrs)[0] = apr_pstrdup(p, json_string_value(a));
+        *pn = 1;
+        return NULL;
+    }
+    if (!json_is_array(a)) {
+        return apr_psprintf(p, "'%s': \"%s\" is %s, expected an array of %ss",
+                            key, field, qp_mf_type(a), what);
+    }
+    *pstrs = apr_palloc(p, (json_array_size(a) + 1) * sizeof(const char *));
+    json_array_foreach(a, i, s) {
+        if (!json_is_string(s)) {
+            return apr_psprintf(p, "'%s': \"%s\"[%d] is %s, expected a %s "
+                                "(a string)", key, field, (int)i,
+                                qp_mf_type(s), what);
+        }
+        (*pstrs)[i] = apr_pstrdup(p, json_string_value(s));
+    }
+    *pn = (int)json_array_size(a);
+    return NULL;
+}
+
+static qp_mf_node *qp_mf_node_add(qp_manifest_t *m, apr_pool_t *p,
+                                  const char *key)
+{
+    qp_mf_node *node = apr_pcalloc(p, sizeof(*node));
+
+    node->key = apr_pstrdup(p, key);
+    apr_hash_set(m->by_key, node->key, APR_HASH_KEY_STRING, node);
+    APR_ARRAY_PUSH(m->nodes, qp_mf_node *) = node;
+    return node;
+}
+
+static const char *qp_mf_compile_vite(qp_manifest_t *m, apr_pool_t *p,
+                                      const json_t *root)
+{
+    const char *key, *err, **css;
+    const json_t *v, *file;
+    int i, j, ncss;
+
+    if (!json_is_object(root)) {
+        return apr_psprintf(p, "the manifest is %s, expected an object of "
+                            "keys to {\"file\": ...} (Vite's "
+                            ".vite/manifest.json)", qp_mf_type(root));
+    }
+    json_object_foreach((json_t *)root, key, v) {
+        qp_mf_node *node;
+
+        if (!json_is_object(v)) {
+            return apr_psprintf(p, "'%s' is %s, expected an object with "
+                                "\"file\" (a Vite chunk)", key, qp_mf_type(v));
+        }
+        file = json_object_get(v, "file");
+        if (!file) {
+            return apr_psprintf(p, "'%s' has no \"file\" (expected the path "
+                                "of the built file, a string)", key);
+        }
+        if (!json_is_string(file)) {
+            return apr_psprintf(p, "'%s': \"file\" is %s, expected a string "
+                                "(the path of the built file)", key,
+                                qp_mf_type(file));
+        }
+        node = qp_mf_node_add(m, p, key);
+        node->is_entry = json_is_true(json_object_get(v, "isEntry"));
+        node->file = qp_mf_item_make(p, m, node->key, json_string_value(file),
+                                     QP_MANIFEST_MODULEPRELOAD);
+        node->entry = node->file;
+        if (node->file->f.kind == QP_MANIFEST_MODULEPRELOAD) {
+            node->entry = apr_pmemdup(p, node->file, sizeof(*node->file));
+            node->entry->f.kind = QP_MANIFEST_MODULE;
+        }
+        if ((err = qp_mf_strings(&node->import_keys, &node->nimports, p, v,
+                                 key, "imports", "manifest key", 0)) != NULL
+            || (err = qp_mf_strings(&css, &ncss, p, v, key, "css", "path",
+                                    1)) != NULL) {
+            return err;
+        }
+        node->files = apr_palloc(p, (ncss + 1) * sizeof(qp_mf_item *));
+        for (j = 0; j < ncss; ++j) {
+            node->files[j] = qp_mf_item_make(p, m, node->key, css[j],
+                                             QP_MANIFEST_STYLESHEET);
+        }
+        node->nfiles = ncss;
+    }
+    /* imports name keys, which may come later in the file */
+    for (i = 0; i < m->nodes->nelts; ++i) {
+        qp_mf_node *node = APR_ARRAY_IDX(m->nodes, i, qp_mf_node *);
+
+        node->imports = apr_palloc(p, (node->nimports + 1) * sizeof(qp_mf_node *));
+        for (j = 0; j < node->nimports; ++j) {
+            node->imports[j] = apr_hash_get(m->by_key, node->import_keys[j],
+                                            APR_HASH_KEY_STRING);
+        }
+    }
+    return NULL;
+}
+
+static const char *qp_mf_compile_flat(qp_manifest_t *m, apr_pool_t *p,
+                                      const json_t *root)
+{
+    const char *key;
+    const json_t *v, *path;
+
+    if (!json_is_object(root)) {
+        return apr_psprintf(p, "the manifest is %s, expected an object of "
+                            "names to paths (webpack-manifest-plugin, "
+                            "Propshaft)", qp_mf_type(root));
+    }
+    json_object_foreach((json_t *)root, key, v) {
+        qp_mf_node *node;
+
+        /* Propshaft >= 1.1: {"digested_path": "...", "integrity": "..."} */
+        path = json_is_object(v) ? json_object_get(v, "digested_path") : v;
+        if (!path || !json_is_string(path)) {
+            return apr_psprintf(p, "'%s' is %s, expected a path (a string) "
+                                "or an object with \"digested_path\"%s", key,
+                                json_is_object(v) && path ?
+                                    "an object whose \"digested_path\" is not "
+                                    "a string" : qp_mf_type(v),
+                                !strcmp(key, "entrypoints") ?
+                                    " (for a file of entrypoints, use the "
+                                    "entrypoints format)" : "");
+        }
+        node = qp_mf_node_add(m, p, key);
+        node->file = qp_mf_item_make(p, m, node->key, json_string_value(path),
+                                     QP_MANIFEST_ASSET);
+    }
+    return NULL;
+}
+
+static const char *qp_mf_compile_entrypoints(qp_manifest_t *m, apr_pool_t *p,
+                                             const json_t *root)
+{
+    const char *name, *err, **js, **css;
+    const json_t *eps, *v, *assets;
+    int j, njs, ncss;
+
+    eps = json_is_object(root) ? json_object_get(root, "entrypoints") : NULL;
+    if (!eps || !json_is_object(eps)) {
+        return apr_psprintf(p, "%s, expected {\"entrypoints\": {NAME: "
+                            "{\"js\": [...], \"css\": [...]}}} (Encore's "
+                            "entrypoints.json)",
+                            !json_is_object(root) ?
+                                apr_pstrcat(p, "the manifest is ",
+                                            qp_mf_type(root), NULL) :
+                            !eps ? "the manifest has no \"entrypoints\"" :
+                                apr_pstrcat(p, "\"entrypoints\" is ",
+                                            qp_mf_type(eps), NULL));
+    }
+    json_object_foreach((json_t *)eps, name, v) {
+        qp_mf_node *node;
+
+        if (!json_is_object(v)) {
+            return apr_psprintf(p, "entrypoint '%s' is %s, expected an object "
+                                "with \"js\" and \"css\" arrays", name,
+                                qp_mf_type(v));
+        }
+        /* webpack-assets-manifest >= 4 nests them in "assets" */
+        assets = json_object_get(v, "assets");
+        if (assets) {
+            if (!json_is_object(assets)) {
+                return apr_psprintf(p, "entrypoint '%s': \"assets\" is %s, "
+                                    "expected an object with \"js\" and "
+                                    "\"css\" arrays", name, qp_mf_type(assets));
+            }
+            v = assets;
+        }
+        if ((err = qp_mf_strings(&js, &njs, p, v, name, "js", "path", 0))
+            || (err = qp_mf_strings(&css, &ncss, p, v, name, "css", "path", 0))) {
+            return apr_pstrcat(p, "entrypoint ", err, NULL);
+        }
+        node = qp_mf_node_add(m, p, name);
+        node->is_entry = 1;
+        node->files = apr_palloc(p, (njs + ncss + 1) * sizeof(qp_mf_item *));
+        for (j = 0; j < njs; ++j) {
+            node->files[node->nfiles++] = qp_mf_item_make(p, m, node->key,
+                                                          js[j],
+                                                          QP_MANIFEST_SCRIPT);
+        }
+        for (j = 0; j < ncss; ++j) {
+            node->files[node->nfiles++] = qp_mf_item_make(p, m, node->key,
+                                                          css[j],
+                                                          QP_MANIFEST_STYLESHEET);
+        }
+    }
+    return NULL;
+}
+
+const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
+                              qp_manifest_format_e fmt, const char *json,
+                              apr_size_t len, const char *base)
+{
+    qp_manifest_t *m;
+    json_t *root;
+    json_error_t jerr;
+    const char *err;
+
+    *pm = NULL;
+    if (len > QP_MANIFEST_MAX_SIZE) {
+        return apr_psprintf(p, "the manifest is %" APR_SIZE_T_FMT " bytes, "
+                            "more than the %d MB a manifest may have", len,
+                            QP_MANIFEST_MAX_SIZE / (1024 * 1024));
+    }
+    if ((unsigned)fmt >= 3) {
+        return "unknown manifest format";
+    }
+    m = apr_pcalloc(p, sizeof(*m));
+    m->fmt = fmt;
+    if ((err = qp_mf_check_base(&m->base, p, base)) != NULL) {
+        return err;
+    }
+    /* a duplicate key would hide one of its values */
+    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        return apr_psprintf(p, "invalid JSON at line %d, column %d: %s",
+                            jerr.line, jerr.column, jerr.text);
+    }
+    m->by_key = apr_hash_make(p);
+    m->nodes = apr_array_make(p, 16, sizeof(qp_mf_node *));
+    switch (fmt) {
+    case QP_MANIFEST_VITE:
+        err = qp_mf_compile_vite(m, p, root);
+        break;
+    case QP_MANIFEST_FLAT:
+        err = qp_mf_compile_flat(m, p, root);
+        break;
+    default:
+        err = qp_mf_compile_entrypoints(m, p, root);
+    }
+    json_decref(root);
+    if (err) {
+        return apr_pstrcat(p, qp_mf_format_names[fmt], " manifest: ", err,
+                           NULL);
+    }
+    *pm = m;
+    return NULL;
+}
+
+/* --- expansion --------------------------------------------------------- */
+
+typedef struct {
+    const qp_mf_node *root;
+    apr_array_header_t *files;  /* const qp_manifest_file * */
+    apr_hash_t *urls;           /* the URLs in files */
+    apr_pool_t *p;
+} qp_mf_out;
+
+static const char *qp_mf_out_add(qp_mf_out *out, const qp_mf_item *it)
+{
+    if (it->err) {
+        if (strcmp(it->f.key, out->root->key)) {
+            return apr_psprintf(out->p, "'%s': its import '%s': %s",
+                                out->root->key, it->f.key, it->err);
+        }
+        return apr_psprintf(out->p, "'%s': %s", out->root->key, it->err);
+    }
+    if (apr_hash_get(out->urls, it->f.url, APR_HASH_KEY_STRING)) {
+        return NULL;
+    }
+    if (out->files->nelts >= QP_MANIFEST_MAX_FILES) {
+        return apr_psprintf(out->p, "'%s' expands to more than %d files (the "
+                            "limit for one manifest key)", out->root->key,
+                            QP_MANIFEST_MAX_FILES);
+    }
+    apr_hash_set(out->urls, it->f.url, APR_HASH_KEY_STRING, it);
+    APR_ARRAY_PUSH(out->files, const qp_manifest_file *) = &it->f;
+    return NULL;
+}
+
+typedef struct {
+    const qp_mf_node *node;
+    int next;                   /* the next import to look at */
+} qp_mf_frame;
+
+static const char qp_mf_on_stack = 1, qp_mf_done = 2;
+
+/* The chunks root imports, recursively, each once and after its own
+ * imports (Vite's post-order), into order[]; a cycle or a chain deeper
+ * than QP_MANIFEST_MAX_DEPTH is an error. No recursion: the walk keeps its
+ * own stack, bounded by QP_MANIFEST_MAX_DEPTH, and stops after
+ * QP_MANIFEST_MAX_FILES chunks. */
+static const char *qp_mf_walk(const qp_mf_node ***porder, int *pn,
+                              const qp_mf_node *root, apr_pool_t *tmp,
+                              apr_pool_t *p)
+{
+    qp_mf_frame *stack = apr_palloc(tmp, (QP_MANIFEST_MAX_DEPTH + 1)
+                                         * sizeof(*stack));
+    const qp_mf_node **order = apr_palloc(tmp, QP_MANIFEST_MAX_FILES
+                                               * sizeof(*order));
+    apr_hash_t *state = apr_hash_make(tmp);
+    int depth = 1, n = 0;
+
+    stack[0].node = root;
+    stack[0].next = 0;
+    apr_hash_set(state, root->key, APR_HASH_KEY_STRING, &qp_mf_on_stack);
+    while (depth > 0) {
+        qp_mf_frame *fr = &stack[depth - 1];
+        const qp_mf_node *child;
+        const char *st;
+
+        if (fr->next == fr->node->nimports) {
+            apr_hash_set(state, fr->node->key, APR_HASH_KEY_STRING, &qp_mf_done);
+            if (fr->node != root) {
+                if (n == QP_MANIFEST_MAX_FILES - 1) {
+                    return apr_psprintf(p, "'%s' expands to more than %d "
+                                        "files (the limit for one manifest "
+                                        "key)", root->key,
+                                        QP_MANIFEST_MAX_FILES);
+                }
+                order[n++] = fr->node;
+            }
+            --depth;
+            continue;
+        }
+        child = fr->node->imports[fr->next];
+        if (!child) {
+            const char *name = fr->node->import_keys[fr->next];
+            if (fr->node == root) {
+                return apr_psprintf(p, "'%s' imports '%s', which is not in "
+                                    "the manifest", root->key, name);
+            }
+            return apr_psprintf(p, "'%s': '%s' imports '%s', which is not in "
+                                "the manifest", root->key, fr->node->key, name);
+        }
+        ++fr->next;
+        st = apr_hash_get(state, child->key, APR_HASH_KEY_STRING);
+        if (st == &qp_mf_done) {
+            continue;
+        }
+        if (st == &qp_mf_on_stack) {
+            const char *cycle = NULL;
+            int i;
+
+            for (i = 0; i < depth; ++i) {
+                if (cycle || stack[i].node == child) {
+                    cycle = apr_psprintf(p, "%s'%s' -> ", cycle ? cycle : "",
+                                         stack[i].node->key);
+                }
+            }
+            return apr_psprintf(p, "'%s': imports form a cycle: %s'%s'",
+                                root->key, cycle, child->key);
+        }
+        if (depth > QP_MANIFEST_MAX_DEPTH) {
+            return apr_psprintf(p, "'%s': imports nest deeper than %d levels",
+                                root->key, QP_MANIFEST_MAX_DEPTH);
+        }
+        apr_hash_set(state, child->key, APR_HASH_KEY_STRING, &qp_mf_on_stack);
+        stack[depth].node = child;
+        stack[depth].next = 0;
+        ++depth;
+    }
+    *porder = order;
+    *pn = n;
+    return NULL;
+}
+
+static const char *qp_mf_expand_vite(qp_mf_out *out, apr_pool_t *tmp)
+{
+    const qp_mf_node **order = NULL;
+    const char *err;
+    int i, j, n = 0;
+
+    if ((err = qp_mf_walk(&order, &n, out->root, tmp, out->p)) != NULL
+        || (err = qp_mf_out_add(out, out->root->entry)) != NULL) {
+        return err;
+    }
+    for (i = 0; i < n; ++i) {
+        if ((err = qp_mf_out_add(out, order[i]->file)) != NULL) {
+            return err;
+        }
+    }
+    /* the CSS of the imported chunks in the same order, the root's last */
+    for (i = 0; i <= n; ++i) {
+        const qp_mf_node *node = i < n ? order[i] : out->root;
+        for (j = 0; j < node->nfiles; ++j) {
+            if ((err = qp_mf_out_add(out, node->files[j])) != NULL) {
+                return err;
+            }
+        }
+    }
+    return NULL;
+}
+
+static const char *qp_mf_unknown_key(const qp_manifest_t *m, apr_pool_t *p,
+                                     const char *key)
+{
+    const char *list = NULL;
+    int i, shown = 0;
+
+    for (i = 0; i < m->nodes->nelts; ++i) {
+        const qp_mf_node *node = APR_ARRAY_IDX(m->nodes, i, const qp_mf_node *);
+        if (!node->is_entry) {
+            continue;
+        }
+        if (shown == 5) {
+            list = apr_pstrcat(p, list, ", ...", NULL);
+            break;
+        }
+        list = apr_psprintf(p, "%s%s'%s'", list ? list : "",
+                            list ? ", " : "", node->key);
+        ++shown;
+    }
+    return apr_psprintf(p, "no key '%s' in the manifest%s%s%s", key,
+                        list ? " (its entries: " : "", list ? list : "",
+                        list ? ")" : "");
+}
+
+const char *qp_manifest_expand(const apr_array_header_t **pfiles,
+                               const qp_manifest_t *m, const char *key,
+                               apr_pool_t *p)
+{
+    qp_mf_out out;
+    apr_pool_t *tmp;
+    const char *err = NULL;
+    int i;
+
+    *pfiles = NULL;
+    out.root = apr_hash_get(m->by_key, key, APR_HASH_KEY_STRING);
+    if (!out.root) {
+        return qp_mf_unknown_key(m, p, key);
+    }
+    out.p = p;
+    /* the walk's stack and the seen URLs go when the expansion is made */
+    apr_pool_create(&tmp, p);
+    out.urls = apr_hash_make(tmp);
+    out.files = apr_array_make(p, out.root->nfiles + 2,
+                               sizeof(const qp_manifest_file *));
+    if (m->fmt == QP_MANIFEST_VITE) {
+        err = qp_mf_expand_vite(&out, tmp);
+    }
+    else {
+        if (out.root->file) {
+            err = qp_mf_out_add(&out, out.root->file);
+        }
+        for (i = 0; !err && i < out.root->nfiles; ++i) {
+            err = qp_mf_out_add(&out, out.root->files[i]);
+        }
+    }
+    apr_pool_destroy(tmp);
+    if (!err) {
+        *pfiles = out.files;
+    }
+    return err;
+}
+
+/* --- links ------------------------------------------------------------- */
+
+static int qp_mf_param_is(const char *param, const char *name)
+{
+    apr_size_t n = strlen(name);
+    return !strncasecmp(param, name, n) && (param[n] == '\0' || param[n] == '=');
+}
+
+const char *qp_manifest_file_link(qp_link **plink, apr_pool_t *p,
+                                  const qp_manifest_file *f, int nparams,
+                                  const char *const *params)
+{
+    const char **all = apr_palloc(p, (nparams + 2) * sizeof(const char *));
+    int i, n = 0, has_as = 0, has_cors = 0;
+
+    for (i = 0; i < nparams; ++i) {
+        has_as |= qp_mf_param_is(params[i], "as");
+        has_cors |= qp_mf_param_is(params[i], "crossorigin");
+    }
+    if (f->as && !has_as) {
+        all[n++] = apr_pstrcat(p, "as=", f->as, NULL);
+    }
+    if (f->crossorigin != QP_CROSSORIGIN_NONE && !has_cors) {
+        all[n++] = f->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
+                   "crossorigin=use-credentials" : "crossorigin";
+    }
+    for (i = 0; i < nparams; ++i) {
+        all[n++] = params[i];
+    }
+    return qp_link_make(plink, p, f->url, n, all);
+}
+
+const char *qp_manifest_hint_header(apr_pool_t *p, const qp_manifest_file *f,
+                                    const qp_link *link)
+{
+    if (f->kind != QP_MANIFEST_MODULE && f->kind != QP_MANIFEST_MODULEPRELOAD) {
+        return link->header;
+    }
+    return apr_pstrcat(p, "<", link->url, ">; rel=modulepreload",
+                       link->crossorigin == QP_CROSSORIGIN_ANONYMOUS ?
+                           "; crossorigin" :
+                       link->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
+                           "; crossorigin=use-credentials" : "", NULL);
+}
