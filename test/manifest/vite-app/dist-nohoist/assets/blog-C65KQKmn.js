@@ -1,0 +1,1 @@
+import{g}from"./shared-B2tF-RD8.js";g("blog");

@@ -1,0 +1,1 @@
+function n(t){return"["+t+"]"}export{n as t};
