@@ -19,6 +19,7 @@
 
 #include "mod_quartpush_private.h"
 #include "qp_json.h"
+#include "qp_prom.h"
 
 #define MQP_SHM_KEY        "mod_quartpush_counters"
 #define MQP_STATUS_ROUTES  1000      /* routes shown at most */
@@ -279,45 +280,11 @@ static void mqp_status_html(request_rec *r, const mqp_counters *c,
  * not exported. docs/observability.md lists every metric.
  */
 
-/* A HELP text (label == 0) or a label value (label == 1) escaped as the
- * text format wants: a backslash and a line feed always, a double quote in
- * a label value. */
-static const char *mqp_prom_escape(apr_pool_t *p, const char *s, int label)
-{
-    const char *c;
-    char *out, *o;
-    apr_size_t extra = 0;
-
-    for (c = s; *c; ++c) {
-        if (*c == '\\' || *c == '\n' || (label && *c == '"')) {
-            ++extra;
-        }
-    }
-    if (!extra) {
-        return s;
-    }
-    o = out = apr_palloc(p, (c - s) + extra + 1);
-    for (c = s; *c; ++c) {
-        if (*c == '\n') {
-            *o++ = '\\';
-            *o++ = 'n';
-        }
-        else {
-            if (*c == '\\' || (label && *c == '"')) {
-                *o++ = '\\';
-            }
-            *o++ = *c;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 static void mqp_prom_family(request_rec *r, const char *name,
                             const char *type, const char *help)
 {
     ap_rprintf(r, "# HELP %s %s\n# TYPE %s %s\n", name,
-               mqp_prom_escape(r->pool, help, 0), name, type);
+               qp_prom_escape(r->pool, help, 0), name, type);
 }
 
 #define MQP_PROM_SCOPE " (whole server: every virtual host together, " \
@@ -338,7 +305,7 @@ static void mqp_prom_skipped(request_rec *r, const mqp_counters *c,
     for (i = 0; i < MQP_SKIP_COUNT; ++i) {
         if ((i >= MQP_SKIP_LIMIT) == !!resources) {
             ap_rprintf(r, "%s{reason=\"%s\"} %" APR_UINT64_T_FMT "\n", name,
-                       mqp_prom_escape(r->pool, mqp_skip_keys[i], 1),
+                       qp_prom_escape(r->pool, mqp_skip_keys[i], 1),
                        c->skipped[i]);
         }
     }
@@ -353,7 +320,7 @@ static void mqp_status_metrics(request_rec *r, const mqp_counters *c)
     mqp_prom_family(r, "quartpush_info", "gauge",
                     "mod_quartpush's version, as a label; the value is 1");
     ap_rprintf(r, "quartpush_info{version=\"%s\"} 1\n",
-               mqp_prom_escape(r->pool, MQP_VERSION, 1));
+               qp_prom_escape(r->pool, MQP_VERSION, 1));
 #endif
     mqp_prom_family(r, "quartpush_counters_available", "gauge",
                     "1 when the counters are kept in shared memory; 0 when "
