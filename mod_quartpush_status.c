@@ -1,6 +1,7 @@
 /* What mod_quartpush shows about itself: counters in shared memory, the
- * quartpush-status handler (HTML, or JSON with ?json), a section on
- * mod_status's page, and apachectl -t -D DUMP_QUARTPUSH.
+ * quartpush-status handler (HTML, JSON with ?json, Prometheus' text format
+ * with ?metrics), a section on mod_status's page, and apachectl -t -D
+ * DUMP_QUARTPUSH.
  */
 #include <string.h>
 
@@ -18,6 +19,7 @@
 
 #include "mod_quartpush_private.h"
 #include "qp_json.h"
+#include "qp_prom.h"
 
 #define MQP_SHM_KEY        "mod_quartpush_counters"
 #define MQP_STATUS_ROUTES  1000      /* routes shown at most */
@@ -105,26 +107,40 @@ static void mqp_counters_read(mqp_counters *c)
     }
 }
 
+/* Each counter but the skip reasons: its key (JSON, HTML ids, mod_status's
+ * ?auto, and quartpush_<key>_total for Prometheus), its label on the HTML
+ * page, and its HELP text for Prometheus. */
 static const struct {
     const char *key;
     const char *label;
+    const char *help;
     apr_size_t offset;
 } mqp_counter_fields[] = {
     { "requests", "Requests in a scope with rules",
+      "Requests that mod_quartpush evaluated in a scope with push rules, "
+      "pushed requests included",
       APR_OFFSETOF(mqp_counters, requests) },
     { "routes_matched", "... whose route applied",
+      "Requests whose route (QuartPushRoute, QuartPushRoutes) applied",
       APR_OFFSETOF(mqp_counters, routes_matched) },
     { "routes_gave_up", "... whose route matcher gave up (QP_MAX_VISITS)",
+      "Requests whose route matcher gave up at QP_MAX_VISITS",
       APR_OFFSETOF(mqp_counters, routes_gave_up) },
     { "early_hints_responses", "103 responses sent",
+      "103 Early Hints responses sent",
       APR_OFFSETOF(mqp_counters, early_hints_responses) },
     { "pushes", "Resources pushed",
+      "Resources pushed: PUSH_PROMISEs asked of mod_http2, by the rules and "
+      "by quartpush_make_push_promise()",
       APR_OFFSETOF(mqp_counters, pushes) },
     { "hints", "Resources sent as hints only",
+      "Resources announced as Early Hints only, to a client that takes no "
+      "push",
       APR_OFFSETOF(mqp_counters, hints) },
     { "api_calls", "quartpush_make_push_promise() calls",
+      "Calls of quartpush_make_push_promise() by other modules",
       APR_OFFSETOF(mqp_counters, api_calls) },
-    { NULL, NULL, 0 }
+    { NULL, NULL, NULL, 0 }
 };
 
 static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
@@ -257,8 +273,87 @@ static void mqp_status_html(request_rec *r, const mqp_counters *c,
     ap_rputs("</body></html>\n", r);
 }
 
+/* ------------------------------------------------------------------------
+ * ?metrics: the counters in Prometheus' text exposition format (0.0.4).
+ * They are the whole server's, every virtual host together, so no metric
+ * has a virtual host label; the routes, which are per virtual host, are
+ * not exported. docs/observability.md lists every metric.
+ */
+
+static void mqp_prom_family(request_rec *r, const char *name,
+                            const char *type, const char *help)
+{
+    ap_rprintf(r, "# HELP %s %s\n# TYPE %s %s\n", name,
+               qp_prom_escape(r->pool, help, 0), name, type);
+}
+
+#define MQP_PROM_SCOPE " (whole server: every virtual host together, " \
+                       "since the server started)"
+
+/* The skip reasons from MQP_SKIP_LIMIT on count resources, the others
+ * requests: two metrics, so that each one sums to something meaningful. */
+static void mqp_prom_skipped(request_rec *r, const mqp_counters *c,
+                             int resources)
+{
+    const char *name = resources ? "quartpush_resources_skipped_total"
+                                 : "quartpush_requests_skipped_total";
+    int i;
+
+    mqp_prom_family(r, name, "counter", resources ?
+        "Resources of a page left out, by reason" MQP_PROM_SCOPE :
+        "Requests for which nothing was announced, by reason" MQP_PROM_SCOPE);
+    for (i = 0; i < MQP_SKIP_COUNT; ++i) {
+        if ((i >= MQP_SKIP_LIMIT) == !!resources) {
+            ap_rprintf(r, "%s{reason=\"%s\"} %" APR_UINT64_T_FMT "\n", name,
+                       qp_prom_escape(r->pool, mqp_skip_keys[i], 1),
+                       c->skipped[i]);
+        }
+    }
+}
+
+static void mqp_status_metrics(request_rec *r, const mqp_counters *c)
+{
+    int i;
+
+    ap_set_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
+#ifdef MQP_VERSION
+    mqp_prom_family(r, "quartpush_info", "gauge",
+                    "mod_quartpush's version, as a label; the value is 1");
+    ap_rprintf(r, "quartpush_info{version=\"%s\"} 1\n",
+               qp_prom_escape(r->pool, MQP_VERSION, 1));
+#endif
+    mqp_prom_family(r, "quartpush_counters_available", "gauge",
+                    "1 when the counters are kept in shared memory; 0 when "
+                    "it could not be had, and every counter stays at 0");
+    ap_rprintf(r, "quartpush_counters_available %d\n", mqp_ctr ? 1 : 0);
+    mqp_prom_family(r, "quartpush_start_time_seconds", "gauge",
+                    "When the counters started, in seconds since the epoch: "
+                    "the server's start (a graceful restart keeps them)");
+    ap_rprintf(r, "quartpush_start_time_seconds %" APR_TIME_T_FMT "\n",
+               apr_time_sec(c->started));
+    for (i = 0; mqp_counter_fields[i].key; ++i) {
+        const char *name = apr_pstrcat(r->pool, "quartpush_",
+                                       mqp_counter_fields[i].key, "_total",
+                                       NULL);
+        mqp_prom_family(r, name, "counter", apr_pstrcat(r->pool,
+                        mqp_counter_fields[i].help, MQP_PROM_SCOPE, NULL));
+        ap_rprintf(r, "%s %" APR_UINT64_T_FMT "\n", name, MQP_FIELD(c, i));
+    }
+    mqp_prom_skipped(r, c, 0);
+    mqp_prom_skipped(r, c, 1);
+}
+
+/* The query that asks for the metrics: "metrics", or "metrics=" as a
+ * Prometheus scrape sends it with params: {metrics: ['']}. */
+static int mqp_status_wants_metrics(const request_rec *r)
+{
+    return r->args && (!strcmp(r->args, "metrics")
+                       || !strcmp(r->args, "metrics="));
+}
+
 /* SetHandler quartpush-status: counters and this virtual host's routes,
- * HTML, or JSON with ?json. Restrict it with Require, like server-status. */
+ * HTML, JSON with ?json, or the counters for Prometheus with ?metrics.
+ * Restrict it with Require, like server-status. */
 int mqp_status_handler(request_rec *r)
 {
     const mqp_srv_conf *sc;
@@ -274,7 +369,10 @@ int mqp_status_handler(request_rec *r)
     sc = ap_get_module_config(r->server->module_config, &quartpush_module);
     mqp_counters_read(&c);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    if (r->args && !strcmp(r->args, "json")) {
+    if (mqp_status_wants_metrics(r)) {
+        mqp_status_metrics(r, &c);
+    }
+    else if (r->args && !strcmp(r->args, "json")) {
         mqp_status_json(r, &c, sc);
     }
     else {
