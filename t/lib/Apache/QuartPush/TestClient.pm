@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package Apache::QuartPush::TestClient;
 
 use strict;
