@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_quartpush: HTTP/2 server push and 103 Early Hints declared in
  * httpd.conf, the way Quart's make_push_promise() works. This file is the
  * module's table of contents: the module record, its hooks, and the

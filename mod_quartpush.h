@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_quartpush's API for other modules: the equivalent of Quart's
  * make_push_promise(). Call it through the optional functions below, so
  * that your module neither links against mod_quartpush nor fails when it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_quartpush's API for other modules' handlers (mod_quartpush.h): the
  * equivalent of Quart's make_push_promise(). A handler's pushes take the
  * same decision as the configured rules (mqp_decide), share their limit,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_quartpush's configuration: the directives, how scopes merge, and
  * the route language read from <QuartPushRoutes> blocks and route files.
  * Everything is parsed and checked here, at configuration time; the

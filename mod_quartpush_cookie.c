@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* QuartPushCookie: what a client was sent before, kept in a cookie of its
  * own as a digest (src/qp_digest.c), so that a repeat visit is not sent
  * again what it has. Read once per response; the new cookie goes out as

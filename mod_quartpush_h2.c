@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_quartpush and mod_http2: everything that asks or tells mod_http2.
  * Its variables (may this stream push? is it a pushed request?), the 103
  * that carries the links (mod_http2 promises the preload ones and forwards

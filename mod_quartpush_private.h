@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_quartpush's private header: what the glue files (mod_quartpush*.c)
  * share. Glue names start with mqp_ / MQP_; the pure library in src/ keeps
  * qp_ / QP_, so a name tells which layer it belongs to.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mod_quartpush's request path: which links a response announces, and
  * how. header_parser keeps the URL the client asked for; fixups decides
  * (mqp_decide, one function, top to bottom) and sends the links in one 103

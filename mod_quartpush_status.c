@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What mod_quartpush shows about itself: counters in shared memory, the
  * quartpush-status handler (HTML, JSON with ?json, Prometheus' text format
  * with ?metrics), a section on mod_status's page, and apachectl -t -D

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """One page load in headless Chromium, for make bench's slow page scenario
 (bench/early-hints). Prints one line of JSON, or FAIL:
   {"rt": the page's Resource Timing (navigation entry and resources),

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The slow page scenario of make bench (bench/early-hints): reads what
 Chromium and nghttp measured, and writes bench/results/early-hints.md (a
 table with the targets) and bench/results/waterfall.svg (one waterfall per

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The round trip time to an HTTP/2 server over TLS, as HTTP/2 PING frames
 see it: no request, no handler, just the path and the server's session loop.
 make bench's slow page scenario (bench/early-hints) uses it to measure the

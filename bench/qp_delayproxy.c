@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* qp_delayproxy: a TCP relay that holds every byte for a fixed time in each
  * direction, so that the benchmarks can measure page loads over a WAN-like
  * round trip on machines without netem. It does not look at the bytes, so

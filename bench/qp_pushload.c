@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* qp_pushload: a small, fast HTTP/2 load client that ACCEPTS server push,
  * to measure pushes delivered per second against a live httpd.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Micro-benchmark of the route matcher (src/qp_routes.c): for tables of 10,
  * 1,000 and 100,000 generated routes, the time of one qp_routes_match over
  * a fixed set of request paths (hits on every kind of route, and misses),

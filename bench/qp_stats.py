@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Small helpers shared by the benchmark reports (report.py,
 early_hints_report.py): medians that skip missing values, numbers read
 from the raw TSV files, where a missing figure is an empty field, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The benchmark page as a Quart app on Hypercorn: the same site as the
 httpd configurations, pushing its three resources with make_push_promise,
 the way a Quart user would do it."""

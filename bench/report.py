@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Turns the raw figures of bench/run (a TSV) into bench/results/latest.md,
 a Markdown table with the ratios and the targets, and ratios.svg, a bar
 chart of the main ratios. Python standard library only."""

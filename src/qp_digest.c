@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The cookie digest of QuartPushCookie (format in qp_digest.h). The decoder
  * reads what any client sends, so it works on fixed-size arrays only and
  * checks every count against the bits that are really there: a cookie is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The cookie digest of QuartPushCookie: which resources mod_quartpush has
  * already pushed or hinted to a client, kept by the client in one small
  * cookie (the idea of h2o's "casper"), so that a repeat visit does not get

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON strings for the status page. Configuration text (route patterns,
  * file names, conditions) ends up in the output, so it is escaped here
  * whatever it holds.

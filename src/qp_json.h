@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON strings for the status page's ?json output. Pure APR code. */
 #ifndef QP_JSON_H
 #define QP_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Preload links for mod_quartpush: what may be pushed, with which parameters,
  * and the exact Link header value mod_http2 will read. The checks are strict
  * on purpose: a value accepted here ends up verbatim in a response header.

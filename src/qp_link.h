@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Preload links: validation of the URLs mod_quartpush may push, parsing of
  * their parameters, and the Link header value each one becomes.
  * Pure APR code: everything here runs at configuration time, so that the

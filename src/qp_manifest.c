@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Asset manifests: the JSON a build tool writes, compiled once into nodes
  * whose paths are already resolved, and each key's expansion into the
  * files its page loads, in the page's order. See qp_manifest.h for why

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Asset manifests written by build tools (Vite, webpack-manifest-plugin,
  * Propshaft, Encore, webpack-assets-manifest): which fingerprinted files a
  * page entry needs, read from JSON with jansson. Pure APR code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prometheus' text exposition format (version 0.0.4): escaping. */
 #include "qp_prom.h"
 

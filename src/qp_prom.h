@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prometheus' text exposition format for quartpush-status?metrics. Pure
  * APR code. */
 #ifndef QP_PROM_H

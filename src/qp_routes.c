@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The route language of mod_quartpush: parser, compiler and matcher.
  * Routes are compiled into a trie of path segments. Matching walks it along
  * the request path, static children first (a hash lookup), then the few

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The per-route push language of mod_quartpush: Quart-style routes mapped
  * to the resources they need, parsed and compiled into a segment trie at
  * configuration time, and matched against a request path in time that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # One URL is announced once per response, however many rules name it: a
 # parent and a child scope, a scope and its route, the configured rules and
 # the API, the API twice, and the two requests of an internal redirect.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # quartpush_make_push_promise(), the API other modules call, driven through
 # the C test handler in t/c-modules/quartpush_api: it pushes while the
 # handler runs, and reports each return code in its response body.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # quartpush_make_push_promise() logs the URL it rejects, and a handler may
 # pass request data to it: a URL with a CR LF, an ANSI escape or a
 # backslash must not forge or colour an error_log line. The module passes

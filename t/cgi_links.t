@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Apps that are not httpd modules (CGI, FastCGI, proxied) push by sending
 # their own "Link: <...>; rel=preload" header: mod_http2 turns it into a
 # PUSH_PROMISE once the response headers are out. mod_quartpush does not see

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every configuration mistake makes "httpd -t" fail, with a message that
 # names the directive and quotes the offending text.
 use strict;

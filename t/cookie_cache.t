@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # QuartPushCookie and a shared cache: a response that carries one client's
 # digest says Cache-Control: private, so mod_cache (here with
 # mod_cache_socache, as any CDN would) never stores it and never hands one

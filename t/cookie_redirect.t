@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # QuartPushCookie after an internal redirect: behind a per-directory
 # RewriteRule front controller (<Directory> and .htaccess, as WordPress,
 # Laravel and Symfony use), behind an ErrorDocument, and on an error

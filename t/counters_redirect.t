@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A request counts once, however many internal redirects answer it: the
 # fixups of each request of the chain decide again, but the counters of
 # quartpush-status (and the debug line) count the response, not the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The counters of quartpush-status live in shared memory that a graceful
 # restart keeps. A module upgrade followed by a graceful restart must never
 # read a segment laid out by the older module: the new module makes a new

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Clients that refuse push (every current browser) get the same links as
 # 103 Early Hints, before the handler runs: one 103, where mod_http2 will
 # forward it (H2EarlyHints on). QuartPushEarlyHints off gives them nothing,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A real browser uses mod_quartpush's 103 Early Hints. Headless Chromium,
 # which refuses push like every current browser, loads a page whose handler
 # takes 300 ms (t/htdocs/browser/hints/index.cgi) from the h2hints virtual

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A client that sends "Expect: 100-continue" holds its request body back
 # until a 100 Continue: a 103 sent first would be taken for it. So such a
 # request announces nothing, over HTTP/1.1 (with QuartPushEarlyHints h1, where

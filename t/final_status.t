@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Pushes go out before the handler runs, so the final status is not known.
 # mod_quartpush skips the responses that predictably are not 200: missing
 # files, denied access, error documents and revalidations (304). A handler

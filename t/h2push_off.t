@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # H2Push off, at every scope mod_http2 honours (server, virtual host,
 # <Location>, <Directory>, .htaccess), stops mod_quartpush's pushes as it
 # stops mod_http2's own: a client that accepts push is then treated like one

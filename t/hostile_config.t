@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hostile configurations: each one makes "httpd -t" fail cleanly, with a
 # message that names the directive and quotes the offending text, without
 # a crash (no signal), and in bounded time: every run must end within

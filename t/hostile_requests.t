@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hostile requests against the live test httpd. Each case in the table
 # below gets its own TAP lines, and every case must end with a sane
 # response or a refused push: never a crash, a header injection, a push to

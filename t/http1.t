@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # HTTP/1.x has no push: mod_quartpush sends nothing there by default,
 # neither a 103 nor a Link header, the same as Quart ignoring
 # make_push_promise (QuartPushEarlyHints h1, in t/early_hints.t, is the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # 1,000 links of ~200 bytes from a .htaccess (AllowOverride FileInfo, as
 # shared hosting grants) break nothing: the page answers 200 over h2 TLS,
 # h2c and HTTP/1.1; one 103 stays under the cap (48 KB of Link headers,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # QuartPushLinkHeader on: the preload links also go on the final response,
 # for every client, HTTP/1.1 included, within QuartPushLimit.
 use strict;

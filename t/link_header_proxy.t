@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # QuartPushLinkHeader survives mod_proxy: mod_proxy_http replaces
 # r->headers_out with the backend's headers, so links put there in fixups
 # were lost. They are added as the headers leave, exactly once: not again

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The 103 that mod_quartpush sends holds only Link headers, one per resource,
 # with rel=preload, the as= destination and the declared parameters. nopush
 # links are hints only: mod_http2 does not push them. On its way to the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Only GET gets pushes: HEAD, POST and OPTIONS get none, even where
 # resources are declared. mod_http2 would not push for them anyway, so what
 # is checked is that mod_quartpush announces nothing: no 103 (the h2hints

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # quartpush-status?metrics: the counters in Prometheus' text exposition
 # format. promtool (Debian's package prometheus) must find the output valid
 # and lint-free; every family has HELP and TYPE; counters end in _total;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The httpd under test runs the module the suite was asked to test
 # (MOD_QUARTPUSH_SO, else the build tree's .libs/mod_quartpush.so), and no
 # other copy: not an installed package's when testing the build tree, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Early Hints go where a browser uses them: on a top-level navigation
 # (Sec-Fetch-Mode: navigate and Sec-Fetch-Dest: document), the only request
 # Chrome (103+) and Firefox (123+) read a 103 on. A client that refuses

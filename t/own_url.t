@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A resource is never announced on the request for that same URL: under
 # rules that cover their own resources (<Location "/"> is the usual case),
 # the request for /own/site.css does not push or hint /own/site.css, which

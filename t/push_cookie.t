@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # QuartPushCookie: a repeat visit does not get again what it was pushed or
 # hinted. The client keeps a digest of the URLs in a cookie; a new resource
 # is still pushed, and a broken, forged or oversized cookie is replaced,

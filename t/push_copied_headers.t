@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A pushed request carries exactly the copied header set of the request that
 # caused it: accept, accept-encoding, accept-language, cache-control and
 # user-agent. Cookie and Authorization are never copied. mod_http2 adds one

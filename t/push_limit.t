@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # QuartPushLimit caps the resources announced for one response; the first
 # ones declared are kept.
 use strict;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Pushes can be turned off: by QuartPush off in a scope, for one request by
 # the no-quartpush variable (SetEnvIf, RewriteRule [E=]), and by a client
 # that refuses push, as every current browser does.

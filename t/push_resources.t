@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # QuartPushResource: an HTTP/2 client that accepts push gets a PUSH_PROMISE
 # for every declared resource, before the page's own response headers.
 # "Before" is timed against a handler that takes 300 ms (t/htdocs/slow/),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A child scope adds its QuartPushResource list to its parent's; a URL
 # declared in both is pushed once. .htaccess works with AllowOverride FileInfo.
 use strict;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A request that is itself pushed never pushes, even when its URL lies in a
 # scope with resources: /self/ pushes /self/a.css, which is under /self/.
 use strict;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The request note "quartpush" holds the space-separated URLs pushed for a
 # response, so that LogFormat "%{quartpush}n" shows them.
 use strict;

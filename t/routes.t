@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The route language: <QuartPushRoutes> blocks and QuartPushRoutes files map
 # Quart-style routes to the resources they need. Every URL under /r/ is
 # answered by one front controller (FallbackResource), as in an app; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A <QuartPushRoutes> block and a route file are one language read by one
 # reader: the same line gives the same routes, or fails "httpd -t" with the
 # same message, naming its own file and line. The block's lines are read

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every malformed route makes "httpd -t" fail, naming the file (or block)
 # and line, quoting the offending text and saying what was expected. And
 # "httpd -t -D DUMP_QUARTPUSH" prints the compiled routes in match order.

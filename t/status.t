@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Observability: the quartpush-status handler (counters kept in shared
 # memory across child processes, this virtual host's routes, HTML or JSON),
 # a section in mod_status's page, and one debug line per request.

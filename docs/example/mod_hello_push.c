@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A handler that pushes its page's CSS and JS while it is still working,
  * through mod_quartpush's API. Build: apxs -c -i mod_hello_push.c */
 #include <string.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced (bash) by the scripts that start their own httpd: demo/run,
 # test/run-all, bench/run, bench/early-hints and scripts/check-hard.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package QuartPushTest;
 # Shared helpers for mod_quartpush's Apache::Test files: a client per test
 # virtual host (see t/conf/extra.conf.in) and the quartpush access log.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: QuartPushCookie values as any client may send them.
  * qp_digest_decode either refuses the bytes or returns a set whose encoding
  * is exactly those bytes (one canonical form per set), which decodes again

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: QuartPushResource lines and API parameter strings.
  * Whatever the input, qp_link_parse either refuses it with a message or
  * builds a link whose header value is safe to send: it starts with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: asset manifests. The first byte picks the format and
  * the base (format = byte % 3: vite, flat, entrypoints; base = byte / 3 % 3:
  * "/build/", none, "/a"), the rest is the JSON. Whatever the input,

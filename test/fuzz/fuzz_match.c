@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the matcher. A fixed table, with every converter,
  * static segments, tails, any(), overlapping routes and URL templates, is
  * compiled once. Each input gives two request paths: the input itself (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: route files. Whatever the input, qp_routes_parse_text
  * and qp_routes_compile either refuse it with a message or build a table,
  * and never crash. For each accepted route, a path made to fit it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A slow, separate reading of the route rules of docs/routes.md, for the
  * fuzz targets. "What a route matches": each route is tried against the
  * whole path on its own. "Which route applies": of all the routes that

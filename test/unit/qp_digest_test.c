@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/qp_digest.c: the cookie digest of QuartPushCookie.
  * Round trips, the one canonical encoding of a set, the restart at the
  * bound, every way a cookie can be refused, the measured false-positive

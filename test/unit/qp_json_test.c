@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/qp_json.c: what the status page's JSON output
  * writes for configuration text of any content. */
 #include <apr_general.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/qp_link.c: which URLs may be pushed, parameter parsing,
  * as= inference and the exact Link header values mod_http2 will read. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/qp_manifest.c: what each key of a build tool's
  * manifest expands to, in which order and with which tags, and the message
  * for each mistake a manifest or a configuration can hold.

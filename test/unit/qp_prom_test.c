@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/qp_prom.c: label values and HELP texts as
  * quartpush-status?metrics writes them. */
 #include <apr_general.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/qp_routes.c: what each converter accepts, which route
  * wins when several match, the resource URLs and Link headers a match
  * gives, the exact messages for malformed route files, and the route file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A minimal TAP producer for the C unit tests: one "ok N - what" line per
  * assertion, a plan at the end, and exit status 1 when anything failed. */
 #ifndef QP_TAP_H

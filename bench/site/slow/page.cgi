@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The slow page of bench/early-hints: a handler that works for 300 ms, then
 # answers with a page whose head needs /static/site.css and /static/app.js.
 # Every configuration runs this same CGI; only the hints differ.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A test handler that calls mod_quartpush's API the way an application
  * module would, driven by its query string, and reports every return code
  * in its response body, one line per call:

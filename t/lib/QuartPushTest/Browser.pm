@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package QuartPushTest::Browser;
 # A real browser for Apache::Test files: headless Chromium loads one page of
 # the live test httpd and reports what the page's last script wrote into the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The blog's front controller. FallbackResource sends here every URL under
 # /blog/ that is not a file, as an app's router would: /blog/ lists the
 # posts, /blog/<slug> shows posts/<slug>.html (its first line is the title).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The slow page: a handler that works for 500 ms before it answers, like a
 # page that waits for its database. mod_quartpush's 103 Early Hints went out
 # before this script started, so a browser fetches the page's CSS, script,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The user pages' front controller: FallbackResource sends /user/<id> here.
 # The route /user/<int:id> (conf/demo/user.routes) announced profile.js
 # before this runs; a non-numeric id matches no route, and is a 404 here.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The page of t/early_hints_browser.t: a handler that takes 300 ms, so that
 # a browser has time to fetch the page's CSS and JS from a 103 Early Hints
 # before the HTML arrives. Its last script writes the page's Resource Timing

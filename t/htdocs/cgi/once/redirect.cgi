@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A local redirect: httpd answers with /scoped/child/index.html instead, an
 # internal redirect whose new request has rules of its own. The query string
 # goes along: the access log's %q is the new request's.

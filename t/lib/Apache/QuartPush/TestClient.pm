@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package Apache::QuartPush::TestClient;
 
 use strict;
@@ -1074,7 +1075,6 @@ Apache::QuartPush::TestClient - HTTP/2 test client that records server push and 
 
 =head1 SYNOPSIS
 
-    use lib 't/lib';
     use Test::More;
     use Apache::QuartPush::TestClient;
 
@@ -1422,5 +1422,32 @@ C<RST_STREAM> but reports the frame as undecoded and leaves the decoded
 fields behind; the client skips the frame and discards those fields.
 
 =back
+
+=head1 INSTALLATION
+
+C<make install> of mod_quartpush installs this module into Perl's site
+library (C<./configure --with-perl-libdir=vendor> or C<PERL_LIBDIR=DIR>
+choose another); the Debian package C<libapache-quartpush-testclient-perl>
+installs it into the vendor library. Either way, C<use
+Apache::QuartPush::TestClient;> finds it without a C<use lib>. It needs
+L<Protocol::HTTP2>, and L<IO::Socket::SSL> for TLS.
+
+=head1 SEE ALSO
+
+F<docs/testing.md> of mod_quartpush: how to test a site's pushes with
+Apache::Test, with a complete example.
+
+=head1 LICENSE
+
+Copyright 2026 The mod_quartpush maintainers.
+
+Licensed under the Apache License, Version 2.0 (the "License"); you may
+not use this file except in compliance with the License. You may obtain a
+copy of the License at L<https://www.apache.org/licenses/LICENSE-2.0>.
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+License for the specific language governing permissions and limitations
+under the License.
 
 =cut
