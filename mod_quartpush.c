@@ -16,6 +16,7 @@
 
 #include <httpd.h>
 #include <http_config.h>
+#include <http_connection.h>
 #include <http_core.h>
 #include <http_log.h>
 #include <http_main.h>
@@ -89,6 +90,10 @@ static void mqp_register_hooks(apr_pool_t *p)
     /* before mod_dir can rewrite r->uri in fixups: keep the path routes
      * match and the scope of the URL the client asked for */
     ap_hook_header_parser(mqp_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
+    /* a primary connection's word for whether its client accepts push,
+     * asked of mod_http2 once per connection (mod_quartpush_h2.c) */
+    ap_hook_pre_connection(mqp_h2_pre_connection, NULL, NULL,
+                           APR_HOOK_MIDDLE);
     /* the decision and the 103, last of fixups, before the handler */
     ap_hook_fixups(mqp_fixups, fixups_after, NULL, APR_HOOK_LAST);
     /* QuartPushCookie: the digest goes out with the response headers, from
@@ -96,15 +101,14 @@ static void mqp_register_hooks(apr_pool_t *p)
      * after mod_headers' filter (its Cache-Control is seen) */
     ap_register_output_filter(MQP_COOKIE_FILTER, mqp_cookie_out_filter, NULL,
                               AP_FTYPE_CONTENT_SET);
-    ap_hook_insert_filter(mqp_cookie_insert_filter, filters_after, NULL,
-                          APR_HOOK_LAST);
     ap_hook_insert_error_filter(mqp_cookie_insert_filter, filters_after, NULL,
                                 APR_HOOK_LAST);
     /* QuartPushLinkHeader: the final Link headers, added as the headers
      * leave (mod_proxy_http replaces r->headers_out in its handler) */
     ap_register_output_filter(MQP_LINKS_FILTER, mqp_links_out_filter, NULL,
                               AP_FTYPE_CONTENT_SET);
-    ap_hook_insert_filter(mqp_links_insert_filter, NULL, NULL,
+    /* both filters from one insert_filter hook: every request runs it */
+    ap_hook_insert_filter(mqp_insert_filters, filters_after, NULL,
                           APR_HOOK_LAST);
     /* SetHandler quartpush-status, and a section on mod_status's page */
     ap_hook_handler(mqp_status_handler, NULL, NULL, APR_HOOK_MIDDLE);

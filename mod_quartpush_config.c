@@ -33,10 +33,31 @@ void *mqp_create_dir_conf(apr_pool_t *p, char *dir)
     return dc;
 }
 
+/* A scope where no directive of this module was written */
+static int mqp_dir_conf_unset(const mqp_dir_conf *dc)
+{
+    return dc->enabled == MQP_UNSET && dc->limit == MQP_UNSET
+        && dc->link_header == MQP_UNSET && dc->early_hints == MQP_UNSET
+        && dc->h2push == MQP_UNSET && !dc->cookie
+        && (!dc->links || dc->links->nelts == 0);
+}
+
 void *mqp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     mqp_dir_conf *base = basev, *add = addv;
-    mqp_dir_conf *dc = apr_palloc(p, sizeof(*dc));
+    mqp_dir_conf *dc;
+
+    /* httpd merges every section a request walks through, on every
+     * request: a section without any of this module's directives (most
+     * <Directory> and <Location> sections) changes nothing, and the merged
+     * configuration is never written to, so one side is the result */
+    if (mqp_dir_conf_unset(add)) {
+        return base;
+    }
+    if (mqp_dir_conf_unset(base)) {
+        return add;
+    }
+    dc = apr_palloc(p, sizeof(*dc));
 
     dc->enabled = add->enabled != MQP_UNSET ? add->enabled : base->enabled;
     dc->limit = add->limit != MQP_UNSET ? add->limit : base->limit;

@@ -79,19 +79,37 @@ qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
  * (also by an earlier request of its internal redirect chain) or its scope
  * has a cookie (the handler may still push through the API). After
  * mod_headers' filter, so that the Cache-Control it sets is seen. */
-void mqp_cookie_insert_filter(request_rec *r)
+static void mqp_cookie_insert(request_rec *r, const mqp_response_state *st)
+{
+    const mqp_dir_conf *dc = ap_get_module_config(r->per_dir_config,
+                                                  &quartpush_module);
+
+    if ((st && st->cookie) || (dc->cookie && dc->cookie->name)) {
+        ap_add_output_filter(MQP_COOKIE_FILTER, NULL, r, r->connection);
+    }
+}
+
+/* insert_filter: the cookie's filter, and QuartPushLinkHeader's (one hook,
+ * one look at the response's state: every request passes here) */
+void mqp_insert_filters(request_rec *r)
 {
     const mqp_response_state *st;
-    const mqp_dir_conf *dc;
 
     if (r->main) {
         return;         /* a subrequest's headers are not the client's */
     }
     st = mqp_state_get(r, 0);
-    dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
-    if ((st && st->cookie) || (dc->cookie && dc->cookie->name)) {
-        ap_add_output_filter(MQP_COOKIE_FILTER, NULL, r, r->connection);
+    mqp_cookie_insert(r, st);
+    mqp_links_insert_filter(r, st);
+}
+
+/* insert_error_filter: an error response keeps the cookie */
+void mqp_cookie_insert_filter(request_rec *r)
+{
+    if (r->main) {
+        return;
     }
+    mqp_cookie_insert(r, mqp_state_get(r, 0));
 }
 
 static int mqp_cc_collect(void *baton, const char *key, const char *val)

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <apr_atomic.h>
 #include <apr_hash.h>
 #include <apr_optional.h>
 #include <apr_strings.h>
@@ -42,17 +43,47 @@ static const char *mqp_h2_var(request_rec *r, const char *name)
                             (char *)name);
 }
 
+/* pre_connection: a primary connection gets a word for what its client
+ * said about push (0 not asked yet, 1 accepts, 2 refuses), shared by the
+ * streams of its HTTP/2 session, which run as secondary connections in
+ * other threads: written once, read with atomics. */
+int mqp_h2_pre_connection(conn_rec *c, void *csd)
+{
+    if (!c->master) {
+        ap_set_module_config(c->conn_config, &quartpush_module,
+                             apr_pcalloc(c->pool, sizeof(apr_uint32_t)));
+    }
+    return OK;
+}
+
 /* mod_http2 answers "on" when this stream may push: the client's
- * SETTINGS_ENABLE_PUSH, H2Push and the stream's push policy together. */
+ * SETTINGS_ENABLE_PUSH and H2Push, which belong to the connection (and an
+ * accept-push-policy request header, a draft no client sends). Asking costs
+ * a lookup among mod_http2's variables and a lock of its session: once per
+ * connection, then its answer is kept. A client sends its settings before
+ * its first request, and browsers and push clients never change them; the
+ * pushes themselves are mod_http2's, which asks the session each time. */
 int mqp_h2_client_accepts_push(request_rec *r)
 {
+    conn_rec *c1 = r->connection->master ? r->connection->master
+                                         : r->connection;
+    apr_uint32_t *known = ap_get_module_config(c1->conn_config,
+                                               &quartpush_module);
+    apr_uint32_t state = known ? apr_atomic_read32(known) : 0;
     const char *v;
 
     if (r->proto_num < HTTP_VERSION(2, 0) || !mqp_h2_var_lookup) {
         return 0;
     }
+    if (state) {
+        return state == 1;
+    }
     v = mqp_h2_var(r, "H2PUSH");
-    return v && !strcmp(v, "on");
+    state = v && !strcmp(v, "on") ? 1 : 2;
+    if (known) {
+        apr_atomic_set32(known, state);
+    }
+    return state == 1;
 }
 
 int mqp_h2_is_pushed_request(request_rec *r)

@@ -191,7 +191,7 @@ int mqp_fixups(request_rec *r);
 /* QuartPushLinkHeader: the final Link headers are added as the response
  * headers leave, after a handler such as mod_proxy_http has replaced
  * r->headers_out with its own */
-void mqp_links_insert_filter(request_rec *r);
+void mqp_links_insert_filter(request_rec *r, const mqp_response_state *st);
 apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 
 /* The state of r's response (of the first request of its redirect
@@ -254,8 +254,10 @@ void mqp_set_notes(request_rec *r, mqp_response_state *st);
 qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
                              const mqp_dir_conf *dc);
 apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
-/* insert_filter and insert_error_filter: the filter that sets it */
+/* insert_error_filter: the filter that sets it; insert_filter: that one
+ * and QuartPushLinkHeader's (mqp_links_insert_filter) */
 void mqp_cookie_insert_filter(request_rec *r);
+void mqp_insert_filters(request_rec *r);
 
 /* ------------------------------------------------------------------------
  * mod_http2 (mod_quartpush_h2.c)
@@ -267,6 +269,7 @@ void mqp_h2_retrieve_optional_fns(void);
 int mqp_h2_loaded(void);
 int mqp_h2_configured(void);
 /* the stream may push: the client's SETTINGS_ENABLE_PUSH and H2Push */
+int mqp_h2_pre_connection(conn_rec *c, void *csd);
 int mqp_h2_client_accepts_push(request_rec *r);
 int mqp_h2_is_pushed_request(request_rec *r);
 /* one 103 carrying only these Link headers; mod_http2 promises the

@@ -505,14 +505,8 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
     }
 }
 
-void mqp_links_insert_filter(request_rec *r)
+void mqp_links_insert_filter(request_rec *r, const mqp_response_state *st)
 {
-    const mqp_response_state *st;
-
-    if (r->main) {
-        return;
-    }
-    st = mqp_state_get(r, 0);
     if (st && st->final_links && st->final_links->nelts
         && !st->final_links_added) {
         ap_add_output_filter(MQP_LINKS_FILTER, NULL, r, r->connection);
@@ -600,11 +594,12 @@ static void mqp_log_request(request_rec *r, mqp_response_state *st,
 {
     const char *route = "no route";
     const char *size = "";
-    const char *uri = st && st->route_uri ? st->route_uri : r->uri;
+    const char *uri;
 
     if (!APLOGrdebug(r)) {
         return;
     }
+    uri = st && st->route_uri ? st->route_uri : r->uri;
     if (st && st->route) {
         route = apr_psprintf(r->pool, "route '%s' (%s)%s", st->route->pattern,
                              st->route->origin, st->route_false ?

@@ -355,14 +355,22 @@ static int mqp_status_wants_metrics(const request_rec *r)
 /* SetHandler quartpush-status: counters and this virtual host's routes,
  * HTML, JSON with ?json, or the counters for Prometheus with ?metrics.
  * Restrict it with Require, like server-status. */
+static int mqp_status_page(request_rec *r);
+
+/* Every request passes here: the test is all it costs */
 int mqp_status_handler(request_rec *r)
+{
+    if (!r->handler || strcmp(r->handler, MQP_STATUS_HANDLER)) {
+        return DECLINED;
+    }
+    return mqp_status_page(r);
+}
+
+static int mqp_status_page(request_rec *r)
 {
     const mqp_srv_conf *sc;
     mqp_counters c;
 
-    if (!r->handler || strcmp(r->handler, MQP_STATUS_HANDLER)) {
-        return DECLINED;
-    }
     r->allowed = AP_METHOD_BIT << M_GET;
     if (r->method_number != M_GET) {
         return HTTP_METHOD_NOT_ALLOWED;
