@@ -9,8 +9,10 @@
  *   mod_quartpush_cookie.c   QuartPushCookie: what a client has already
  *   mod_quartpush_h2.c       everything that asks or tells mod_http2
  *   mod_quartpush_api.c      the API for other modules (mod_quartpush.h)
+ *   mod_quartpush_manifest.c asset manifests: QuartPushManifest, @NAME:KEY
  *   mod_quartpush_status.c   counters, quartpush-status, DUMP_QUARTPUSH
- *   src/qp_*.c               the pure library: links, routes, digest, JSON
+ *   src/qp_*.c               the pure library: links, routes, digest, JSON,
+ *                            manifests
  */
 #include <apr_optional.h>
 
@@ -65,6 +67,11 @@ static int mqp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return mqp_counters_init(pconf, s);
 }
 
+static void mqp_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    mqp_manifest_child_init(pchild, s);
+}
+
 static void mqp_register_hooks(apr_pool_t *p)
 {
     /* After the modules that can still change the request in fixups:
@@ -87,6 +94,8 @@ static void mqp_register_hooks(apr_pool_t *p)
     ap_hook_test_config(mqp_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* the counters' shared memory, made in the parent before the children */
     ap_hook_post_config(mqp_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* each child's locks for reading asset manifests again */
+    ap_hook_child_init(mqp_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* before mod_dir can rewrite r->uri in fixups: keep the path routes
      * match and the scope of the URL the client asked for */
     ap_hook_header_parser(mqp_header_parser, NULL, NULL, APR_HOOK_MIDDLE);

@@ -301,6 +301,24 @@ static const char *mqp_cmd_resource(cmd_parms *cmd, void *dconf,
 
     /* raw arguments, so that media="(max-width: 600px)" is one parameter */
     err = qp_link_parse(&link, cmd->pool, args);
+    if (!err && link->ref) {
+        /* @NAME:KEY: the manifest is read at configuration time, and again
+         * when it changes; a .htaccess is read for every request */
+        if (cmd->pool != cmd->server->process->pconf) {
+            err = apr_psprintf(cmd->pool, "'%s': a manifest entry cannot be "
+                               "named in a .htaccess file; name it in the "
+                               "server configuration", link->url);
+        }
+        else {
+            err = mqp_manifest_resolve(cmd->pool,
+                                       ap_get_module_config(cmd->server->module_config,
+                                                            &quartpush_module),
+                                       link->ref,
+                                       apr_psprintf(cmd->temp_pool, "%s:%d",
+                                                    cmd->directive->filename,
+                                                    cmd->directive->line_num));
+        }
+    }
     if (err) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
     }
@@ -341,6 +359,9 @@ void *mqp_create_srv_conf(apr_pool_t *p, server_rec *s)
     sc->routes = apr_array_make(p, 0, sizeof(qp_route *));
     sc->rule_scopes = apr_array_make(p, 0, sizeof(mqp_dir_conf *));
     sc->h2push = MQP_UNSET;
+    if (!s->is_virtual) {
+        mqp_manifest_note_main(sc);
+    }
     return sc;
 }
 
@@ -350,6 +371,10 @@ void *mqp_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     mqp_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
 
     sc->h2push = add->h2push != MQP_UNSET ? add->h2push : base->h2push;
+    /* a virtual host's manifests, over the main server's of the same name */
+    sc->manifests = !add->manifests ? base->manifests
+                  : !base->manifests ? add->manifests
+                  : apr_hash_overlay(p, add->manifests, base->manifests);
     /* the main server's sections apply to a virtual host's requests too */
     sc->rule_scopes = apr_array_append(p, base->rule_scopes, add->rule_scopes);
     /* the main server's routes first: a virtual host adds to them */
@@ -599,6 +624,11 @@ const command_rec mqp_cmds[] = {
                      "(the routes of a <QuartPushRoutes> block, as read)"),
     AP_INIT_TAKE1("QuartPushRoutes", mqp_cmd_routes_file, NULL, RSRC_CONF,
                   "a file of route lines, relative to ServerRoot"),
+    AP_INIT_RAW_ARGS("QuartPushManifest", mqp_cmd_manifest, NULL, RSRC_CONF,
+                     "NAME FORMAT FILE [base=URL-PREFIX] [PARAM...]: an asset "
+                     "manifest of a build tool (FORMAT vite, flat or "
+                     "entrypoints), whose entries resources name as "
+                     "@NAME:KEY"),
     AP_INIT_RAW_ARGS("QuartPushEarlyHints", mqp_cmd_early_hints, NULL,
                      RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                      "off | [on] [h1] [all]: send the links as 103 Early "
@@ -635,6 +665,34 @@ const command_rec mqp_cmds[] = {
  * its own shares the main server's table; one without any configuration
  * of its own gets its own copy of the structure, since what is found out
  * about each server later (its H2EarlyHints) differs. */
+/* The "@NAME:KEY" resources of sc's routes, looked up from the server
+ * where the route is declared (the main server's routes first: a virtual
+ * host sees them resolved already). */
+static const char *mqp_resolve_route_refs(apr_pool_t *pconf,
+                                          const mqp_srv_conf *sc)
+{
+    int i, j;
+
+    for (i = 0; i < sc->routes->nelts; ++i) {
+        const qp_route *route = APR_ARRAY_IDX(sc->routes, i, const qp_route *);
+        for (j = 0; j < route->resources->nelts; ++j) {
+            const qp_resource *res = APR_ARRAY_IDX(route->resources, j,
+                                                   const qp_resource *);
+            const char *err;
+            if (!res->link->ref) {
+                continue;
+            }
+            err = mqp_manifest_resolve(pconf, sc, res->link->ref,
+                                       route->origin);
+            if (err) {
+                return apr_psprintf(pconf, "%s: route '%s': %s", route->origin,
+                                    route->pattern, err);
+            }
+        }
+    }
+    return NULL;
+}
+
 int mqp_compile_routes(apr_pool_t *pconf, server_rec *s)
 {
     mqp_srv_conf *main_sc = ap_get_module_config(s->module_config,
@@ -657,6 +715,11 @@ int mqp_compile_routes(apr_pool_t *pconf, server_rec *s)
         sc->table = NULL;
         if (sc->routes->nelts == 0) {
             continue;
+        }
+        if ((err = mqp_resolve_route_refs(pconf, sc)) != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sv, MQP_LOGNO(00010)
+                         "QuartPushRoutes: %s", err);
+            return HTTP_INTERNAL_SERVER_ERROR;
         }
         err = qp_routes_compile(&sc->table, pconf, sc->routes);
         if (err) {

@@ -103,6 +103,8 @@ typedef struct {
                                      * on), read from the configuration tree */
     int h2push;                     /* mod_http2's H2Push on|off at server
                                      * or virtual host level */
+    apr_hash_t *manifests;          /* QuartPushManifest: name -> its
+                                     * mqp_manifest *, NULL when none */
 } mqp_srv_conf;
 
 #define MQP_CONF_GET(dc, field, dflt) \
@@ -155,6 +157,8 @@ typedef struct {
     unsigned int decided:1;         /* counted as skipped, or announced */
     unsigned int route_counted:1;   /* counted in routes_matched */
     unsigned int gave_up:1;         /* the route matcher hit its bound */
+    apr_array_header_t *manifests;  /* the manifests' generations this
+                                     * response holds (mod_quartpush_manifest.c) */
 } mqp_response_state;
 
 /* How the links reach this client, if at all. */
@@ -285,6 +289,60 @@ void mqp_h2_check_early_hints(server_rec *s);
  */
 
 void mqp_api_register(void);
+
+/* ------------------------------------------------------------------------
+ * asset manifests (mod_quartpush_manifest.c)
+ */
+
+typedef struct mqp_manifest mqp_manifest;
+
+/* One file of an entry, ready for a 103. */
+typedef struct {
+    const char *url;
+    const char *push_header;    /* rel=preload: mod_http2 pushes these */
+    const char *hint_header;    /* what a browser's own tag would load:
+                                 * rel=modulepreload for module scripts */
+    const qp_link *link;
+} mqp_mf_item;
+
+/* QuartPushManifest NAME FORMAT FILE [base=URL-PREFIX] [PARAM...] */
+const char *mqp_cmd_manifest(cmd_parms *cmd, void *dconf, const char *args);
+apr_status_t mqp_manifest_cleanup(void *data);
+/* the main server's configuration, for virtual hosts' lookups */
+void mqp_manifest_note_main(mqp_srv_conf *sc);
+/* Finds ref's manifest from sc's server and expands it there: NULL, or a
+ * message naming origin (the FILE:LINE that wrote it). */
+const char *mqp_manifest_resolve(apr_pool_t *p, const mqp_srv_conf *sc,
+                                 qp_link_ref *ref, const char *origin);
+void mqp_manifest_child_init(apr_pool_t *pchild, server_rec *s);
+/* Announces the files of an "@NAME:KEY" link, as the response's
+ * generation of its manifest has them. */
+void mqp_manifest_announce(mqp_announcement *a, const qp_link *link);
+/* The files of an "@NAME:KEY" link (mqp_mf_item) for r's response. */
+const apr_array_header_t *mqp_manifest_items(request_rec *r,
+                                             const qp_link *link);
+
+/* What the status page and DUMP_QUARTPUSH show of one manifest. */
+typedef struct {
+    const char *ref;            /* "@NAME:KEY" */
+    const char *origin;         /* where it is written */
+    apr_array_header_t *headers;/* const char *: a browser's Link values */
+} mqp_manifest_resource;
+
+typedef struct {
+    const char *name, *format, *path, *origin;
+    apr_time_t loaded_at;
+    int entries;
+    const char *last_error;     /* NULL when the last reading worked */
+    apr_time_t failed_at;
+    apr_array_header_t *resources;  /* mqp_manifest_resource */
+} mqp_manifest_info;
+
+typedef void mqp_manifest_visit_fn(void *baton, const mqp_manifest_info *info);
+/* Each manifest of sc's server, by name; with r, as r's response holds it
+ * (a status page), without, as configured (apachectl -t). */
+void mqp_manifest_each(request_rec *r, const mqp_srv_conf *sc, apr_pool_t *p,
+                       mqp_manifest_visit_fn *visit, void *baton);
 
 /* ------------------------------------------------------------------------
  * counters, quartpush-status, mod_status, DUMP_QUARTPUSH

@@ -439,12 +439,21 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
     a.nopush = d->nopush;
     for (i = 0; dc->links && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
+        if (link->ref) {
+            mqp_manifest_announce(&a, link);
+            continue;
+        }
         mqp_announce(&a, link->url, link->header, link);
     }
     for (i = 0; m && i < m->route->resources->nelts; ++i) {
         const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
                                                const qp_resource *);
         const char *url;
+
+        if (res->link->ref) {
+            mqp_manifest_announce(&a, res->link);
+            continue;
+        }
 
         /* a URL with placeholders is left out before it is built: nothing
          * is spent on a resource that cannot go in (a fixed one costs
@@ -477,31 +486,53 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
  * backend's there), and err_headers_out would carry them on an error too.
  * The request that answers decides (after an internal redirect, the last
  * one); they go out once. */
+/* One final link: 0 once the header block is full. mod_http2 pushes from
+ * these too: not what the client has, nor what it is fetching. */
+static int mqp_final_link(request_rec *r, mqp_response_state *st,
+                          qp_digest *digest, apr_size_t *bytes,
+                          const char *url, const char *header,
+                          const qp_link *link)
+{
+    if (!link->preconnect && (mqp_is_own_url(r, st, url)
+                              || (digest && qp_digest_contains(digest, url)))) {
+        return 1;
+    }
+    /* the final response's header block has the same bound */
+    *bytes += MQP_LINK_ENTRY_BYTES(header);
+    if (*bytes > MQP_MAX_HINTS_BYTES) {
+        return 0;
+    }
+    APR_ARRAY_PUSH(st->final_links, const char *) = header;
+    return 1;
+}
+
 static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 {
     int limit = MQP_CONF_GET(dc, limit, MQP_DEFAULT_LIMIT);
     mqp_response_state *st = mqp_state_get(r, 1);
     qp_digest *digest = mqp_cookie_digest(r, st, dc);
     apr_size_t bytes = 0;
-    int i;
+    int i, j, more = 1;
 
     st->final_links = apr_array_make(r->pool, 8, sizeof(const char *));
-    for (i = 0; i < dc->links->nelts && i < limit; ++i) {
+    for (i = 0; more && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
-        /* mod_http2 pushes from these too: not what the client has,
-         * nor what it is fetching */
-        if (!link->preconnect && (mqp_is_own_url(r, mqp_state_get(r, 0),
-                                                 link->url)
-                                  || (digest && qp_digest_contains(digest,
-                                                               link->url)))) {
+        const apr_array_header_t *items;
+
+        if (!link->ref) {
+            more = st->final_links->nelts < limit
+                   && mqp_final_link(r, st, digest, &bytes, link->url,
+                                     link->header, link);
             continue;
         }
-        /* the final response's header block has the same bound */
-        bytes += MQP_LINK_ENTRY_BYTES(link->header);
-        if (bytes > MQP_MAX_HINTS_BYTES) {
-            break;
+        /* an @NAME:KEY: its files, as the 103 has them for a browser */
+        items = mqp_manifest_items(r, link);
+        for (j = 0; more && items && j < items->nelts; ++j) {
+            const mqp_mf_item *it = &APR_ARRAY_IDX(items, j, mqp_mf_item);
+            more = st->final_links->nelts < limit
+                   && mqp_final_link(r, st, digest, &bytes, it->url,
+                                     it->hint_header, it->link);
         }
-        APR_ARRAY_PUSH(st->final_links, const char *) = link->header;
     }
 }
 

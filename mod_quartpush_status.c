@@ -162,6 +162,94 @@ static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
 #define MQP_FIELD(c, i) \
     (*(const apr_uint64_t *)((const char *)(c) + mqp_counter_fields[i].offset))
 
+/* How a route's resource reads: its Link header, or its "@NAME:KEY" */
+static const char *mqp_resource_text(apr_pool_t *p, const qp_resource *res)
+{
+    return res->link->ref ? res->link->url
+                          : apr_pstrcat(p, "<", res->link->url, ">",
+                                        res->link->suffix, NULL);
+}
+
+/* JSON: each manifest of this virtual host, with what its "@" resources
+ * expand to now (as this response holds it) */
+static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
+{
+    request_rec *r = baton;
+    int i, k;
+    ap_rprintf(r, "%s\n    {\"name\": %s, \"format\": %s, \"file\": %s, "
+               "\"declared_at\": %s, \"loaded_at\": %" APR_TIME_T_FMT ", "
+               "\"entries\": %d, \"last_error\": %s, \"failed_at\": %s, "
+               "\"resources\": [",
+               apr_table_get(r->notes, "qp-json-manifests") ? "," : "",
+               qp_json_str(r->pool, info->name),
+               qp_json_str(r->pool, info->format),
+               qp_json_str(r->pool, info->path),
+               qp_json_str(r->pool, info->origin),
+               apr_time_sec(info->loaded_at), info->entries,
+               qp_json_str(r->pool, info->last_error),
+               info->failed_at ? apr_psprintf(r->pool, "%" APR_TIME_T_FMT,
+                                              apr_time_sec(info->failed_at))
+                               : "null");
+    apr_table_setn(r->notes, "qp-json-manifests", "1");
+    for (i = 0; i < info->resources->nelts; ++i) {
+        const mqp_manifest_resource *res = &APR_ARRAY_IDX(info->resources, i,
+                                                          mqp_manifest_resource);
+        ap_rprintf(r, "%s\n      {\"resource\": %s, \"declared_at\": %s, "
+                   "\"links\": [", i ? "," : "",
+                   qp_json_str(r->pool, res->ref),
+                   qp_json_str(r->pool, res->origin));
+        for (k = 0; k < res->headers->nelts; ++k) {
+            ap_rprintf(r, "%s%s", k ? ", " : "", qp_json_str(r->pool,
+                       APR_ARRAY_IDX(res->headers, k, const char *)));
+        }
+        ap_rputs("]}", r);
+    }
+    ap_rputs(info->resources->nelts ? "\n    ]}" : "]}", r);
+}
+
+static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
+{
+    request_rec *r = baton;
+    char loaded[APR_RFC822_DATE_LEN];
+    int i, k;
+
+    apr_rfc822_date(loaded, info->loaded_at);
+    ap_rprintf(r, "<h3>%s</h3>\n<table>\n"
+               "<tr><th align=\"left\">Format</th><td>%s</td></tr>\n"
+               "<tr><th align=\"left\">File</th><td><code>%s</code></td></tr>\n"
+               "<tr><th align=\"left\">Declared at</th><td>%s</td></tr>\n"
+               "<tr><th align=\"left\">Loaded at</th><td>%s</td></tr>\n"
+               "<tr><th align=\"left\">Entries</th><td>%d</td></tr>\n"
+               "<tr><th align=\"left\">Last error</th><td>%s</td></tr>\n"
+               "</table>\n",
+               ap_escape_html(r->pool, info->name),
+               ap_escape_html(r->pool, info->format),
+               ap_escape_html(r->pool, info->path),
+               ap_escape_html(r->pool, info->origin), loaded, info->entries,
+               info->last_error ? ap_escape_html(r->pool, info->last_error)
+                                : "none");
+    if (!info->resources->nelts) {
+        ap_rputs("<p>No resource names it.</p>\n", r);
+        return;
+    }
+    ap_rputs("<table>\n<tr><th>Resource</th><th>Declared at</th>"
+             "<th>Expands to now</th></tr>\n", r);
+    for (i = 0; i < info->resources->nelts; ++i) {
+        const mqp_manifest_resource *res = &APR_ARRAY_IDX(info->resources, i,
+                                                          mqp_manifest_resource);
+        ap_rprintf(r, "<tr><td><code>%s</code></td><td>%s</td><td>",
+                   ap_escape_html(r->pool, res->ref),
+                   ap_escape_html(r->pool, res->origin));
+        for (k = 0; k < res->headers->nelts; ++k) {
+            ap_rprintf(r, "%s<code>%s</code>", k ? "<br>" : "",
+                       ap_escape_html(r->pool, APR_ARRAY_IDX(res->headers, k,
+                                                             const char *)));
+        }
+        ap_rputs("</td></tr>\n", r);
+    }
+    ap_rputs("</table>\n", r);
+}
+
 static void mqp_status_json(request_rec *r, const mqp_counters *c,
                            const mqp_srv_conf *sc)
 {
@@ -200,12 +288,14 @@ static void mqp_status_json(request_rec *r, const mqp_counters *c,
             const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
                                                    const qp_resource *);
             ap_rprintf(r, "%s%s", k ? ", " : "", qp_json_str(r->pool,
-                       apr_pstrcat(r->pool, "<", res->link->url, ">",
-                                   res->link->suffix, NULL)));
+                       mqp_resource_text(r->pool, res)));
         }
         ap_rputs("]}", r);
     }
-    ap_rputs("\n  ]\n}\n", r);
+    ap_rputs("\n  ],\n  \"manifests\": [", r);
+    mqp_manifest_each(r, sc, r->pool, mqp_json_manifest, r);
+    ap_rputs(apr_table_get(r->notes, "qp-json-manifests") ? "\n  ]\n}\n"
+                                                          : "]\n}\n", r);
 }
 
 static void mqp_status_html(request_rec *r, const mqp_counters *c,
@@ -258,8 +348,7 @@ static void mqp_status_html(request_rec *r, const mqp_counters *c,
             const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
                                                    const qp_resource *);
             ap_rprintf(r, "%s<code>%s</code>", k ? "<br>" : "",
-                       ap_escape_html(r->pool, apr_pstrcat(r->pool, "<",
-                           res->link->url, ">", res->link->suffix, NULL)));
+                       ap_escape_html(r->pool, mqp_resource_text(r->pool, res)));
         }
         ap_rprintf(r, "</td><td>%s</td></tr>\n", route->condition ?
                    ap_escape_html(r->pool, route->condition) : "");
@@ -270,6 +359,12 @@ static void mqp_status_html(request_rec *r, const mqp_counters *c,
     if (n > MQP_STATUS_ROUTES) {
         ap_rprintf(r, "<p>... and %d more (apachectl -t -D DUMP_QUARTPUSH "
                    "lists them all).</p>\n", n - MQP_STATUS_ROUTES);
+    }
+    if (sc->manifests) {
+        ap_rputs("<h2>Asset manifests of this virtual host</h2>\n"
+                 "<p>As this process has them: each reads its file again "
+                 "within a second of a change.</p>\n", r);
+        mqp_manifest_each(r, sc, r->pool, mqp_html_manifest, r);
     }
     ap_rputs("</body></html>\n", r);
 }
@@ -418,6 +513,25 @@ int mqp_status_hook(request_rec *r, int flags)
     return OK;
 }
 
+static void mqp_dump_manifest(void *baton, const mqp_manifest_info *info)
+{
+    apr_file_t *out = baton;
+    int i, k;
+
+    apr_file_printf(out, "    manifest %s (%s, %d entries) %s  [%s]\n",
+                    info->name, info->format, info->entries, info->path,
+                    info->origin);
+    for (i = 0; i < info->resources->nelts; ++i) {
+        const mqp_manifest_resource *res = &APR_ARRAY_IDX(info->resources, i,
+                                                          mqp_manifest_resource);
+        apr_file_printf(out, "      %s  [%s]\n", res->ref, res->origin);
+        for (k = 0; k < res->headers->nelts; ++k) {
+            apr_file_printf(out, "         %s\n",
+                            APR_ARRAY_IDX(res->headers, k, const char *));
+        }
+    }
+}
+
 static void mqp_dump_server(apr_file_t *out, apr_pool_t *p, server_rec *s,
                            int is_main)
 {
@@ -436,6 +550,7 @@ static void mqp_dump_server(apr_file_t *out, apr_pool_t *p, server_rec *s,
                         (unsigned)s->port, s->defn_name ? s->defn_name : "?",
                         s->defn_line_number);
     }
+    mqp_manifest_each(NULL, sc, p, mqp_dump_manifest, out);
     if (!sc->table) {
         apr_file_printf(out, "    no routes\n");
         return;
@@ -448,8 +563,7 @@ static void mqp_dump_server(apr_file_t *out, apr_pool_t *p, server_rec *s,
         for (k = 0; k < route->resources->nelts; ++k) {
             const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
                                                    const qp_resource *);
-            apr_file_printf(out, "         <%s>%s\n", res->link->url,
-                            res->link->suffix);
+            apr_file_printf(out, "         %s\n", mqp_resource_text(p, res));
         }
         if (route->condition) {
             apr_file_printf(out, "         when \"%s\"\n", route->condition);

@@ -541,6 +541,60 @@ const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
                         (const char *const *)words->elts);
 }
 
+const char *qp_link_make_ref(qp_link **plink, apr_pool_t *p, const char *ref,
+                             int nparams, const char *const *params)
+{
+    const char *colon, *s, *err;
+    qp_link *check;
+    qp_link_ref *lr;
+    qp_link *link;
+
+    *plink = NULL;
+    colon = ref[0] == '@' ? strchr(ref, ':') : NULL;
+    if (!colon || colon == ref + 1 || !colon[1]) {
+        return apr_psprintf(p, "'%s' is not a manifest entry (expected "
+                            "@NAME:KEY, e.g. @app:resources/js/app.js)", ref);
+    }
+    for (s = ref + 1; s < colon; ++s) {
+        if (!apr_isalnum(*s) && *s != '_' && *s != '-') {
+            return apr_psprintf(p, "'%s': a manifest name is made of "
+                                "letters, digits, '_' and '-'", ref);
+        }
+    }
+    for (s = colon + 1; *s; ++s) {
+        if ((unsigned char)*s <= 0x20 || *s == 0x7f) {
+            return apr_psprintf(p, "'%s' has a control character or space "
+                                "in its key", ref);
+        }
+    }
+    /* the parameters, checked on a stand-in URL now, so that a mistake is
+     * reported where it is written, whatever the manifest holds */
+    if ((err = qp_link_make(&check, p, "/x", nparams, params)) != NULL) {
+        return err;
+    }
+    if (check->preconnect) {
+        return apr_psprintf(p, "'%s': a manifest entry cannot be a "
+                            "preconnect", ref);
+    }
+    lr = apr_pcalloc(p, sizeof(*lr));
+    lr->name = apr_pstrndup(p, ref + 1, (apr_size_t)(colon - ref - 1));
+    lr->key = apr_pstrdup(p, colon + 1);
+    lr->nparams = nparams;
+    if (nparams > 0) {
+        const char **copy = apr_palloc(p, sizeof(*copy) * (apr_size_t)nparams);
+        int i;
+        for (i = 0; i < nparams; ++i) {
+            copy[i] = apr_pstrdup(p, params[i]);
+        }
+        lr->params = copy;
+    }
+    link = apr_pcalloc(p, sizeof(*link));
+    link->url = apr_pstrdup(p, ref);
+    link->ref = lr;
+    *plink = link;
+    return NULL;
+}
+
 const char *qp_link_parse(qp_link **plink, apr_pool_t *p, const char *line)
 {
     apr_array_header_t *words;
@@ -553,6 +607,11 @@ const char *qp_link_parse(qp_link **plink, apr_pool_t *p, const char *line)
     if (words->nelts == 0) {
         return "no URL (expected a URL path and optional parameters, e.g. "
                "/static/css/site.css as=style)";
+    }
+    if (APR_ARRAY_IDX(words, 0, const char *)[0] == '@') {
+        return qp_link_make_ref(plink, p, APR_ARRAY_IDX(words, 0, const char *),
+                                words->nelts - 1,
+                                (const char *const *)words->elts + 1);
     }
     return qp_link_make(plink, p, APR_ARRAY_IDX(words, 0, const char *),
                         words->nelts - 1,

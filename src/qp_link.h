@@ -16,6 +16,18 @@ typedef enum {
     QP_CROSSORIGIN_USE_CREDENTIALS
 } qp_crossorigin_e;
 
+/* An "@NAME:KEY" resource: the files that entry KEY of the asset manifest
+ * NAME expands to (src/qp_manifest.h), each with the parameters written
+ * after it. Only the words are checked here; the caller (the httpd glue)
+ * finds the manifest and keeps what it needs in data. */
+typedef struct qp_link_ref {
+    const char *name;           /* the manifest's name */
+    const char *key;            /* its entry */
+    int nparams;
+    const char *const *params;  /* as written: critical, nopush, ... */
+    void *data;                 /* the caller's */
+} qp_link_ref;
+
 typedef struct qp_link {
     const char *url;            /* same-origin absolute path (+ query) */
     const char *as;             /* request destination, NULL when unknown */
@@ -26,6 +38,9 @@ typedef struct qp_link {
     unsigned int nopush:1;      /* a hint only: mod_http2 never pushes it */
     unsigned int preconnect:1;  /* rel=preconnect to url, an origin: a hint
                                  * only, never pushed, never in a digest */
+    qp_link_ref *ref;           /* an "@NAME:KEY" resource: url is that
+                                 * text, header NULL; the files come from
+                                 * the manifest (NULL for any other link) */
     const char *header;         /* the Link header value, built once
                                  * (NULL for a template: see qp_routes.h) */
     const char *suffix;         /* the header after "<URL>" */
@@ -76,7 +91,15 @@ const char *qp_words_split(apr_array_header_t **pwords, apr_pool_t *p,
 const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
                              const char *params);
 
-/* Builds *plink from a whole line: "URL [PARAM...]", quoting as above. */
+/* Builds *plink for "@NAME:KEY" (ref is that text) and its parameters:
+ * NAME is letters, digits, '_' and '-'; KEY is any non-empty text. The
+ * parameters are checked as a URL's would be, except as= and crossorigin,
+ * which a manifest's file may set itself. */
+const char *qp_link_make_ref(qp_link **plink, apr_pool_t *p, const char *ref,
+                             int nparams, const char *const *params);
+
+/* Builds *plink from a whole line: "URL [PARAM...]" or "@NAME:KEY
+ * [PARAM...]", quoting as above. */
 const char *qp_link_parse(qp_link **plink, apr_pool_t *p, const char *line);
 
 /* A new list: base's links in their order, where add's declaration of the

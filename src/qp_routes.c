@@ -427,6 +427,17 @@ static const char *qp_resource_parse(qp_resource **pres, apr_pool_t *p,
         *pres = res;
         return NULL;
     }
+    if (url[0] == '@') {
+        /* @NAME:KEY: an asset manifest's entry, resolved by the caller */
+        res = apr_pcalloc(p, sizeof(*res));
+        err = qp_link_make_ref(&res->link, p, url, words->nelts - 1,
+                               (const char *const *)words->elts + 1);
+        if (err) {
+            return err;
+        }
+        *pres = res;
+        return NULL;
+    }
     if (strlen(url) > QP_MAX_LINE) {
         return apr_psprintf(p, "resource '%.40s...' is too long", url);
     }

@@ -14,6 +14,7 @@
 
 #include <apr_general.h>
 #include <apr_pools.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "qp_link.h"
@@ -81,6 +82,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_create(&p, root);
     line = apr_pstrmemdup(p, (const char *)data, size);  /* stops at a NUL */
     err = qp_link_parse(&link, p, line);
+    if (!err && link && link->ref) {
+        /* "@NAME:KEY": no URL and no header of its own; a name of the
+         * allowed characters and a key without space or control */
+        const char *s;
+        if (link->header || link->url[0] != '@' || !*link->ref->name
+            || !*link->ref->key) {
+            abort();
+        }
+        for (s = link->ref->name; *s; ++s) {
+            if (!apr_isalnum(*s) && *s != '_' && *s != '-') {
+                abort();
+            }
+        }
+        for (s = link->ref->key; *s; ++s) {
+            if ((unsigned char)*s <= 0x20 || *s == 0x7f) {
+                abort();
+            }
+        }
+        apr_pool_destroy(p);
+        return 0;
+    }
     if (!err) {
         if (!link || !link->header || link->url[0] != '/' || link->url[1] == '/'
             || qp_url_check(p, link->url) != NULL) {

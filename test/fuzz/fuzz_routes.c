@@ -75,10 +75,19 @@ static void check_resources(apr_pool_t *p, const qp_match *m)
     for (i = 0; i < m->route->resources->nelts; ++i) {
         const qp_resource *res = APR_ARRAY_IDX(m->route->resources, i,
                                                const qp_resource *);
-        const char *url = qp_resource_url(p, res, m);
-        const char *h = qp_resource_header(p, res, m);
-        const char *prefix;
+        const char *url, *h, *prefix;
         int quotes = 0;
+
+        if (res->link->ref) {
+            /* an asset manifest's entry: resolved by the glue, never a
+             * URL or a header here */
+            if (res->parts || res->link->header || res->link->url[0] != '@') {
+                abort();
+            }
+            continue;
+        }
+        url = qp_resource_url(p, res, m);
+        h = qp_resource_header(p, res, m);
 
         if (res->link->preconnect) {
             /* an origin, checked by fuzz_link; never pushed */

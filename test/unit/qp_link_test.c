@@ -249,6 +249,40 @@ static void test_parse_line(void)
                   "an unterminated quote names the line");
 }
 
+/* "@NAME:KEY": a manifest's entry, checked for its words only */
+static void test_refs(void)
+{
+    qp_link *link;
+    const char *err;
+
+    err = qp_link_parse(&link, pool, "@app:resources/js/app.js critical");
+    qp_tap_ok(!err && link && link->ref, "@NAME:KEY parses as a reference");
+    qp_tap_is_str(link && link->ref ? link->ref->name : NULL, "app", "... its name");
+    qp_tap_is_str(link && link->ref ? link->ref->key : NULL, "resources/js/app.js",
+                  "... its key, '/' and all");
+    qp_tap_ok(link && link->ref && link->ref->nparams == 1
+              && !strcmp(link->ref->params[0], "critical"), "... its parameters");
+    qp_tap_ok(link && !link->header && !strcmp(link->url, "@app:resources/js/app.js"),
+              "... no header of its own; url is the text, for dedup and dumps");
+    qp_tap_is_str(parse_line("@app"),
+                  "'@app' is not a manifest entry (expected @NAME:KEY, e.g. "
+                  "@app:resources/js/app.js)", "no key");
+    qp_tap_is_str(parse_line("@:x"),
+                  "'@:x' is not a manifest entry (expected @NAME:KEY, e.g. "
+                  "@app:resources/js/app.js)", "no name");
+    qp_tap_is_str(parse_line("@app:"),
+                  "'@app:' is not a manifest entry (expected @NAME:KEY, e.g. "
+                  "@app:resources/js/app.js)", "an empty key");
+    qp_tap_is_str(parse_line("@a.b:x"),
+                  "'@a.b:x': a manifest name is made of letters, digits, '_' "
+                  "and '-'", "a name with a dot");
+    qp_tap_is_str(parse_line("@app:x preload"), "'preload': unknown parameter (expected as=, type=, crossorigin, media=, critical or nopush)",
+                  "its parameters are checked as a URL's");
+    qp_tap_is_str(parse_line("@app:x\"a b\""),
+                  "'@app:xa b' has a control character or space in its key",
+                  "a key with a space");
+}
+
 static void test_merge(void)
 {
     apr_array_header_t *base = apr_array_make(pool, 2, sizeof(qp_link *));
@@ -396,6 +430,7 @@ int main(void)
     test_headers();
     test_param_errors();
     test_parse_line();
+    test_refs();
     test_merge();
     test_preconnect();
     apr_pool_destroy(pool);

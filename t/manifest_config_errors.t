@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: Apache-2.0
+# Every mistake with an asset manifest fails "httpd -t", with a message
+# that names the directive, the line at fault and the offending text: a
+# missing manifest, invalid JSON (with jansson's line and column), the
+# wrong shape for the format, an "@NAME" with no QuartPushManifest NAME, an
+# unknown key, a cycle of imports, a path that is not a pushable URL, a
+# manifest too large, a key that expands to too many files. The bad
+# manifests are test/manifest/fixtures/bad/ (its README says what each is).
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use File::Temp qw(tempdir);
+use FindBin;
+use lib 't/lib';
+use QuartPushTest;
+
+my $fx = "$FindBin::Bin/../test/manifest/fixtures";
+my $good = "$FindBin::Bin/../test/manifest/vite-app/dist/.vite/manifest.json";
+my $dir = tempdir(CLEANUP => 1);
+
+# the large ones are generated, not committed
+system('python3', "$fx/bad/generate-big", $dir) == 0 or die "generate-big failed";
+# 50 MiB and one byte, sparse: the size is refused before anything is read
+{
+    open my $fh, '>', "$dir/big-50mb.json" or die;
+    truncate $fh, 50 * 1024 * 1024 + 1 or die "truncate: $!";
+    close $fh;
+}
+
+# [configuration, what the message must hold (regex), the line at fault]
+# (line 9 of the generated httpd.conf is the first of the body)
+my @bad = (
+    [ qq{QuartPushManifest app vite "$dir/nonexistent.json"},
+      qr{QuartPushManifest app: cannot open the manifest '\Q$dir\E/nonexistent\.json': No such file or directory}, 9 ],
+    [ qq{QuartPushManifest app vite "$fx/bad/invalid-json.json"},
+      qr{QuartPushManifest app: invalid JSON at line 6, column 13: '\}' expected near '"isEntry"'}, 9 ],
+    [ qq{QuartPushManifest app vite "$fx/bad/truncated.json"},
+      qr{QuartPushManifest app: invalid JSON at line 6, column 11: premature end of input}, 9 ],
+    [ qq{QuartPushManifest app vite "$fx/bad/vite-shape-array.json"},
+      qr{QuartPushManifest app: vite manifest: the manifest is an array, expected an object}, 9 ],
+    [ qq{QuartPushManifest app flat "$fx/bad/flat-shape-number.json"},
+      qr{QuartPushManifest app: flat manifest: 'app\.css' is a number, expected a path}, 9 ],
+    [ qq{QuartPushManifest app entrypoints "$fx/bad/entrypoints-shape-no-entrypoints.json"},
+      qr{QuartPushManifest app: .*expected \{"entrypoints": \{NAME: }, 9 ],
+    [ qq{QuartPushManifest app webpack "$good"},
+      qr{QuartPushManifest: 'webpack': unknown manifest format \(expected vite, }, 9 ],
+    [ qq{QuartPushManifest app vite},
+      qr{QuartPushManifest: 'app vite': expected NAME FORMAT FILE \[base=URL-PREFIX\] \[PARAM\.\.\.\]}, 9 ],
+    [ qq{QuartPushManifest "a b" vite "$good"},
+      qr{QuartPushManifest: 'a b' is not a name}, 9 ],
+    [ qq{QuartPushManifest app vite "$good" base=https://cdn.example.com/build/},
+      qr{QuartPushManifest app: base=https://cdn\.example\.com/build/ is a full URL}, 9 ],
+    [ qq{QuartPushManifest app vite "$good" preload},
+      qr{QuartPushManifest: 'preload': unknown parameter}, 9 ],
+    [ qq{QuartPushManifest app vite "$good"\nQuartPushManifest app vite "$good"},
+      qr{QuartPushManifest: 'app' is declared twice in this server \(first at .*httpd\.conf:9\)}, 10 ],
+    [ qq{QuartPushManifest app vite "$dir/big-50mb.json"},
+      qr{QuartPushManifest app: the manifest '\Q$dir\E/big-50mb\.json' is 52428801 bytes, more than the 16 MB a manifest may have}, 9 ],
+    [ qq{<Location "/">\n    QuartPushResource \@nope:index.html\n</Location>},
+      qr{QuartPushResource: \@nope:index\.html: no QuartPushManifest nope \(declare it in the server configuration, before its first use\)}, 10 ],
+    [ qq{<Location "/">\n    QuartPushResource \@app:index.html\n</Location>\nQuartPushManifest app vite "$good" base=/build/},
+      qr{QuartPushResource: \@app:index\.html: no QuartPushManifest app}, 10 ],
+    [ qq{QuartPushManifest app vite "$good" base=/build/\n<Location "/">\n    QuartPushResource \@app:nosuch.html\n</Location>},
+      qr{QuartPushResource: \@app:nosuch\.html: no key 'nosuch\.html' in the manifest}, 11 ],
+    [ qq{QuartPushManifest app vite "$fx/bad/vite-cycle.json"\n<Location "/">\n    QuartPushResource \@app:index.html\n</Location>},
+      qr{QuartPushResource: \@app:index\.html: .*imports form a cycle: .*'_a-Cq1Fz7Ab\.js'.*'_b-D0kQm2Xy\.js'.*'_a-Cq1Fz7Ab\.js'}, 11 ],
+    [ qq{QuartPushManifest app vite "$fx/bad/vite-dotdot.json"\n<Location "/">\n    QuartPushResource \@app:index.html\n</Location>},
+      qr{QuartPushResource: \@app:index\.html: .*'\.\.' segment}, 11 ],
+    [ qq{QuartPushManifest app vite "$fx/bad/vite-other-origin.json"\n<Location "/">\n    QuartPushResource \@app:index.html\n</Location>},
+      qr{QuartPushResource: \@app:index\.html: .*is a full URL: only files of this}, 11 ],
+    [ qq{QuartPushManifest app vite "$dir/vite-10000-imports.json"\n<Location "/">\n    QuartPushResource \@app:index.html\n</Location>},
+      qr{QuartPushResource: \@app:index\.html: 'index\.html' expands to more than 1000 files}, 11 ],
+    [ qq{QuartPushManifest app vite "$good" base=/build/\n<Location "/">\n    QuartPushResource \@app:index.html preload\n</Location>},
+      qr{QuartPushResource: 'preload': unknown parameter}, 11 ],
+    [ qq{QuartPushManifest app vite "$good" base=/build/\n<Location "/">\n    QuartPushResource \@:index.html\n</Location>},
+      qr{QuartPushResource: '\@:index\.html' is not a manifest entry \(expected \@NAME:KEY}, 11 ],
+);
+
+plan tests => 3 * @bad + 6;
+
+for my $case (@bad) {
+    my ($body, $want, $line) = @$case;
+    my ($rc, $out) = httpd_config_test($dir, $body);
+    (my $name = $body) =~ s/\n.*//s;
+    $name =~ s/\Q$FindBin::Bin\E\/\.\.\///g;
+    ok($rc != 0, "httpd -t fails: $name");
+    like($out, $want, '... with the message') or diag $out;
+    like($out, qr/Syntax error on line $line of /, "... naming line $line") or diag $out;
+}
+
+# routes are resolved once the configuration is read: the route's own
+# file:line is named
+my ($rc, $out) = httpd_config_test($dir, qq{QuartPushManifest app vite "$good" base=/build/\n}
+    . qq{<QuartPushRoutes>\n    /blog/<slug> => \@nope:blog.html, /img/<slug>.webp\n</QuartPushRoutes>});
+ok($rc != 0, 'httpd -t fails on a route that names an unknown manifest');
+like($out, qr{QP00010: QuartPushRoutes: .*httpd\.conf:11: route '/blog/<slug>': \@nope:blog\.html: no QuartPushManifest nope},
+     '... naming the route\'s file and line') or diag $out;
+
+# a good configuration passes, and DUMP_QUARTPUSH shows what each @
+# resource expands to
+($rc, $out) = httpd_config_test($dir, qq{QuartPushManifest app vite "$good" base=/build/\n}
+    . qq{<Location "/">\n    QuartPushResource \@app:index.html critical\n</Location>\n}
+    . qq{<QuartPushRoutes>\n    /blog/<slug> => \@app:blog.html, /img/<slug>.webp\n</QuartPushRoutes>},
+    define => 'DUMP_QUARTPUSH');
+is($rc, 0, 'a configuration with a manifest passes httpd -t') or diag $out;
+like($out, qr{manifest app \(vite, 6 entries\) .*manifest\.json  \[.*httpd\.conf:9\]},
+     'DUMP_QUARTPUSH lists the manifest') or diag $out;
+like($out, qr{\@app:index\.html  \[.*httpd\.conf:11\]\n\s+</build/assets/index-DaCWtDuE\.js>; rel=modulepreload; crossorigin},
+     '... each @ resource, with the files it expands to now') or diag $out;
+like($out, qr{/blog/<slug>  \[.*httpd\.conf:14\]\n\s+\@app:blog\.html\n\s+</img/<slug>\.webp>},
+     '... and a route\'s @ resource beside its placeholder resource') or diag $out;
