@@ -489,10 +489,13 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
 /* One final link: 0 once the header block is full. mod_http2 pushes from
  * these too: not what the client has, nor what it is fetching. */
 static int mqp_final_link(request_rec *r, mqp_response_state *st,
-                          qp_digest *digest, apr_size_t *bytes,
+                          qp_digest *digest, apr_size_t *bytes, int limit,
                           const char *url, const char *header,
                           const qp_link *link)
 {
+    if (st->final_links->nelts >= limit) {
+        return 0;       /* QuartPushLimit holds here too */
+    }
     if (!link->preconnect && (mqp_is_own_url(r, st, url)
                               || (digest && qp_digest_contains(digest, url)))) {
         return 1;
@@ -520,18 +523,16 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
         const apr_array_header_t *items;
 
         if (!link->ref) {
-            more = st->final_links->nelts < limit
-                   && mqp_final_link(r, st, digest, &bytes, link->url,
-                                     link->header, link);
+            more = mqp_final_link(r, st, digest, &bytes, limit, link->url,
+                                  link->header, link);
             continue;
         }
         /* an @NAME:KEY: its files, as the 103 has them for a browser */
         items = mqp_manifest_items(r, link);
         for (j = 0; more && items && j < items->nelts; ++j) {
             const mqp_mf_item *it = &APR_ARRAY_IDX(items, j, mqp_mf_item);
-            more = st->final_links->nelts < limit
-                   && mqp_final_link(r, st, digest, &bytes, it->url,
-                                     it->hint_header, it->link);
+            more = mqp_final_link(r, st, digest, &bytes, limit, it->url,
+                                  it->hint_header, it->link);
         }
     }
 }
