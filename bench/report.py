@@ -30,7 +30,7 @@ def read(path):
             kind, conf = cols[0], cols[1]
             if kind == "pair":
                 pairs.setdefault(conf, []).append((cols[2], num(cols[3]), num(cols[4])))
-            elif kind in ("pair_plain", "pair_nav"):
+            elif kind in ("pair_plain", "pair_nav", "pair_manifest"):
                 where.setdefault(kind, []).append((cols[2], num(cols[3]), num(cols[4])))
             elif kind == "push":
                 push.setdefault(conf, []).append(dict(kv(cols[3]), round=cols[2]))
@@ -55,7 +55,9 @@ def where_rows(where):
             ("pair_plain", "Non-navigations (no Sec-Fetch headers): the module, rules on every URL",
              "the same httpd without the module"),
             ("pair_nav", "Navigations (Sec-Fetch-Mode navigate, Dest document): the module's 103",
-             "mod_http2's H2EarlyHint, the same links")):
+             "mod_http2's H2EarlyHint, the same links"),
+            ("pair_manifest", "Navigations, a route whose @ resource (QuartPushManifest) expands to 6 files",
+             "the same route with the 6 files written out")):
         ps = where.get(kind, [])
         rows.append((kind, name, ref, median(b for _, b, _ in ps), median(v for _, _, v in ps),
                      median(v / b for _, b, v in ps if v and b)))
@@ -162,7 +164,7 @@ def targets(s, pairs, push, where):
           else None), None, "{:+.0f} kB"),
     ]
     for kind, name, ref_name, _, _, r in where_rows(where):
-        rows.insert(0 if kind == "pair_plain" else 1,
+        rows.insert({"pair_plain": 0, "pair_nav": 1}.get(kind, 2),
                     (f"{name}, relative to {ref_name}", ">= 0.99x", r,
                      lambda v: v >= 0.99, "{:.3f}x"))
     return [(name, want, fmt(v, spec),
@@ -198,8 +200,9 @@ def markdown(s, labels, args, rss_counts, pairs, push, where):
             f"| {fmt(v['complete_ms'], '{:.1f} ms')} | {fmt(v['complete_ratio'], '{:.2f}')} "
             f"| {fmt(v['rss_few'] and v['rss_few'] / 1024, '{:.1f} MB')} "
             f"| {fmt(v['rss_growth'], '{:+.0f} kB')} |")
-    lines += ["", "## Announce only where it helps (figure 1b)", "",
-              "The same three links on every URL (`<Location \"/\">`), h2load "
+    lines += ["", "## Announce only where it helps (figures 1b and 1c)", "",
+              "1b: the same three links on every URL (`<Location \"/\">`); 1c: a route "
+              "for the page naming a manifest entry of 6 files, or the 6 files. h2load "
               "(push refused) on the page; each round measures the module next to "
               "its reference, in alternating order; the ratio is the median of the "
               "rounds' ratios.", "",
@@ -240,7 +243,8 @@ def svg(s, labels, args, where):
     panels = [
         ("Rules on every URL: throughput, push refused (x reference; higher is better)",
          {"no Sec-Fetch (x no module)": wr[0][5],
-          "navigations (x H2EarlyHint)": wr[1][5]}, 1.0),
+          "navigations (x H2EarlyHint)": wr[1][5],
+          "@ resource of 6 files (x written out)": wr[2][5]}, 1.0),
         ("Navigations, push refused (x no-push baseline, which sends no 103; higher is better)",
          {c: v["rps_ratio"] for c, v in s.items()}, 1.0),
         ("Pushes per second (x H2PushResource; higher is better)",
