@@ -165,6 +165,6 @@ qp_pushload_bad() {
 qp_commit() {
     local c
     c=$(git -C "$1" rev-parse --short HEAD 2>/dev/null) || { echo "(not a git checkout)"; return; }
-    git -C "$1" diff --quiet HEAD -- . ':!bench/results' ':!docs' ':!README.md' 2>/dev/null || c="$c-dirty"
+    git -C "$1" diff --quiet HEAD -- . ':!bench/results' ':!docs' ':!README.md' ':!bench/README.md' 2>/dev/null || c="$c-dirty"
     echo "$c"
 }
