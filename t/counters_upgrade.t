@@ -34,7 +34,8 @@ sub layout_so {
     mkdir $src or die "$src: $!";
     copy($_, $src) or die "copy $_: $!" for glob("$top/mod_quartpush*.[ch]"), glob("$top/src/qp_*.[ch]");
     my @c = map { s{.*/}{}r } glob("$src/*.c");
-    my $out = qx{cd '$src' && '$apxs' -c -o mod_quartpush_layout.la -DMQP_COUNTERS_LAYOUT_TEST -I. @c 2>&1};
+    # (the manifest reader uses jansson, as the module's own build does)
+    my $out = qx{cd '$src' && '$apxs' -c -o mod_quartpush_layout.la -DMQP_COUNTERS_LAYOUT_TEST -I. @c -ljansson 2>&1};
     my $so = "$src/.libs/mod_quartpush_layout.so";
     -f $so or BAIL_OUT("cannot build the module with another layout:\n$out");
     return $so;
