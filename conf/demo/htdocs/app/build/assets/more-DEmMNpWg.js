@@ -1,0 +1,1 @@
+function n(e){e.textContent="Loaded on demand"}export{n as more};

@@ -1,0 +1,2 @@
+function s(r){const e=performance.getEntriesByType("navigation")[0],o=n=>`${Math.round(n)} ms`,t=[];e&&e.firstInterimResponseStart>0?t.push(`103 Early Hints at ${o(e.firstInterimResponseStart)}, the page (200) at ${o(e.finalResponseHeadersStart)}, over ${e.nextHopProtocol}`):e&&t.push(`no 103 Early Hints; the page arrived at ${o(e.responseStart)}, over ${e.nextHopProtocol}`);for(const n of performance.getEntriesByType("resource"))t.push(`initiatorType ${n.initiatorType.padEnd(12)} ${new URL(n.name).pathname}`);r.textContent=t.join(`
+`)}export{s};
