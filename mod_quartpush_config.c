@@ -36,10 +36,11 @@ void *mqp_create_dir_conf(apr_pool_t *p, char *dir)
 /* A scope where no directive of this module was written */
 static int mqp_dir_conf_unset(const mqp_dir_conf *dc)
 {
-    return dc->enabled == MQP_UNSET && dc->limit == MQP_UNSET
+    /* resources first: the directive of most sections that have any */
+    return (!dc->links || dc->links->nelts == 0)
+        && dc->enabled == MQP_UNSET && dc->limit == MQP_UNSET
         && dc->link_header == MQP_UNSET && dc->early_hints == MQP_UNSET
-        && dc->h2push == MQP_UNSET && !dc->cookie
-        && (!dc->links || dc->links->nelts == 0);
+        && dc->h2push == MQP_UNSET && !dc->cookie;
 }
 
 void *mqp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)

@@ -35,6 +35,15 @@ APLOG_USE_MODULE(quartpush);
 #define MQP_NOTE_HINTS     "quartpush-hints"
 #define MQP_ENV_OFF        "no-quartpush"
 #define MQP_STATUS_HANDLER "quartpush-status"
+
+/* Whether handler (r->handler, maybe NULL) is the status page's. Every
+ * request asks, twice (fixups and the handler hook): the first byte
+ * answers for almost all of them without a call to strcmp. */
+static APR_INLINE int mqp_is_status_handler(const char *handler)
+{
+    return handler && handler[0] == MQP_STATUS_HANDLER[0]
+        && !strcmp(handler, MQP_STATUS_HANDLER);
+}
 #define MQP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
 #define MQP_LINKS_FILTER   "QUARTPUSH_LINKS"
 #define MQP_MAX_COOKIE_AGE (10 * 365 * 86400)

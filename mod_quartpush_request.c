@@ -697,13 +697,15 @@ int mqp_fixups(request_rec *r)
          ap_get_module_config(r->per_dir_config, &quartpush_module);
     sc = ap_get_module_config(r->server->module_config, &quartpush_module);
     if (((!dc->links || dc->links->nelts == 0) && !sc->table)
-        || (r->handler && !strcmp(r->handler, MQP_STATUS_HANDLER))) {
+        || mqp_is_status_handler(r->handler)) {
         return DECLINED;    /* nothing to announce; the status page itself */
     }
     /* a response counts once, however many internal redirects it takes:
      * in requests, and in one skip reason unless it announced (the first
      * reason found: an ErrorDocument's after a 404 is the same request) */
-    st = mqp_state_get(r, 1);
+    if (!st) {
+        st = mqp_state_get(r, 1);
+    }
     if (!st->counted) {
         st->counted = 1;
         MQP_COUNT(requests);
@@ -722,6 +724,6 @@ int mqp_fixups(request_rec *r)
     }
     st->decided = 1;
     mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d);
-    mqp_log_request(r, mqp_state_get(r, 0), NULL);
+    mqp_log_request(r, st, NULL);
     return DECLINED;
 }

@@ -455,7 +455,7 @@ static int mqp_status_page(request_rec *r);
 /* Every request passes here: the test is all it costs */
 int mqp_status_handler(request_rec *r)
 {
-    if (!r->handler || strcmp(r->handler, MQP_STATUS_HANDLER)) {
+    if (!mqp_is_status_handler(r->handler)) {
         return DECLINED;
     }
     return mqp_status_page(r);
