@@ -19,7 +19,11 @@
 # cannot keep (Cache-Control: no-store: every file is fetched twice).
 #
 # Chromium and its delay proxy are set up as in t/early_hints_browser.t
-# (see there and t/lib/QuartPushTest/Browser.pm for why).
+# (see there and t/lib/QuartPushTest/Browser.pm for why). Vite's files are
+# served with a max-age of a year, as their hashed names allow: with only a
+# Last-Modified of seconds ago (t/TEST.PL has just copied them), Chromium
+# revalidates each hinted file when the page asks for it (a 304), and the
+# "once" checks fail (see extra.conf.in).
 use strict;
 use warnings FATAL => 'all';
 
