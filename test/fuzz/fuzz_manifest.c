@@ -218,7 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_create(&p, root_pool);
     fmt = (qp_manifest_format_e)(data[0] % 3);
     text = apr_pstrmemdup(p, (const char *)data + 1, size - 1);
-    err = qp_manifest_parse(&m, p, fmt, text, size - 1, bases[data[0] / 3 % 3]);
+    err = qp_manifest_parse(&m, p, fmt, text, size - 1, bases[data[0] / 3 % 3], NULL);
     if (err) {
         if (m || !*err) {
             abort();
