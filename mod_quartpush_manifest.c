@@ -54,8 +54,14 @@ struct mqp_manifest {
     qp_manifest_format_e fmt;
     const char *path;           /* absolute */
     const char *base;
+    qp_manifest_options opts;   /* css-crossorigin=, scripts= */
     int nparams;                /* for every file of this manifest */
     const char *const *params;
+    int ncss_params;            /* for its stylesheets, when css-crossorigin=
+                                 * is given: params without crossorigin,
+                                 * which it overrides (else css_params is
+                                 * NULL) */
+    const char *const *css_params;
     const char *origin;         /* FILE:LINE of its directive */
     apr_array_header_t *refs;   /* mqp_mf_ref *, in the order declared */
     mqp_mf_gen *gen;            /* the current one */
@@ -91,27 +97,42 @@ static apr_status_t mqp_gen_destroy(void *data)
     return APR_SUCCESS;
 }
 
+/* The manifest's parameters mparams, then the resource's, which win. */
+static const char **mqp_params_join(apr_pool_t *p, int nm,
+                                    const char *const *mparams,
+                                    const qp_link_ref *ref)
+{
+    const char **params = apr_palloc(p, sizeof(*params)
+                                        * (apr_size_t)(nm + ref->nparams + 1));
+    int i;
+
+    for (i = 0; i < nm; ++i) {
+        params[i] = mparams[i];
+    }
+    for (i = 0; i < ref->nparams; ++i) {
+        params[nm + i] = ref->params[i];
+    }
+    return params;
+}
+
 /* The files of ref in generation g, or an error. */
 static const char *mqp_gen_expand(mqp_mf_gen *g, mqp_manifest *m,
                                   const mqp_mf_ref *mr)
 {
     const apr_array_header_t *files;
     apr_array_header_t *items;
-    const char **params;
+    const char **params, **css_params = NULL;
     const char *err;
-    int i, n = m->nparams + mr->ref->nparams;
+    int i;
 
     err = qp_manifest_expand(&files, g->m, mr->ref->key, g->pool);
     if (err) {
         return err;
     }
-    /* the manifest's parameters, then the resource's, which win */
-    params = apr_palloc(g->pool, sizeof(*params) * (apr_size_t)(n + 1));
-    for (i = 0; i < m->nparams; ++i) {
-        params[i] = m->params[i];
-    }
-    for (i = 0; i < mr->ref->nparams; ++i) {
-        params[m->nparams + i] = mr->ref->params[i];
+    params = mqp_params_join(g->pool, m->nparams, m->params, mr->ref);
+    if (m->css_params) {
+        css_params = mqp_params_join(g->pool, m->ncss_params, m->css_params,
+                                     mr->ref);
     }
     items = apr_array_make(g->pool, files->nelts, sizeof(mqp_mf_item));
     for (i = 0; i < files->nelts; ++i) {
@@ -120,7 +141,15 @@ static const char *mqp_gen_expand(mqp_mf_gen *g, mqp_manifest *m,
         mqp_mf_item *it = apr_array_push(items);
         qp_link *link;
 
-        err = qp_manifest_file_link(&link, g->pool, f, n, params);
+        if (css_params && f->kind == QP_MANIFEST_STYLESHEET) {
+            err = qp_manifest_file_link(&link, g->pool, f,
+                                        m->ncss_params + mr->ref->nparams,
+                                        css_params);
+        }
+        else {
+            err = qp_manifest_file_link(&link, g->pool, f,
+                                        m->nparams + mr->ref->nparams, params);
+        }
         if (err) {
             return err;
         }
@@ -160,7 +189,8 @@ static const char *mqp_gen_load(mqp_mf_gen **pg, mqp_manifest *m,
     g->pool = pool;
     err = qp_manifest_read_file(&data, &len, &fi, pool, m->path);
     if (!err) {
-        err = qp_manifest_parse(&qm, pool, m->fmt, data, len, m->base);
+        err = qp_manifest_parse(&qm, pool, m->fmt, data, len, m->base,
+                                &m->opts);
     }
     if (!err) {
         g->m = qm;
@@ -231,7 +261,15 @@ static mqp_manifest *mqp_manifest_find(const mqp_srv_conf *sc,
     return m;
 }
 
-/* QuartPushManifest NAME FORMAT FILE [base=URL-PREFIX] [PARAM...] */
+/* A crossorigin link parameter (crossorigin, crossorigin=MODE). */
+static int mqp_is_crossorigin_param(const char *w)
+{
+    return !ap_cstr_casecmpn(w, "crossorigin", 11) && (w[11] == '\0'
+                                                       || w[11] == '=');
+}
+
+/* QuartPushManifest NAME FORMAT FILE [base=URL-PREFIX]
+ *                   [css-crossorigin=MODE] [scripts=module|classic] [PARAM...] */
 const char *mqp_cmd_manifest(cmd_parms *cmd, void *dconf, const char *args)
 {
     mqp_srv_conf *sc = ap_get_module_config(cmd->server->module_config,
@@ -282,10 +320,19 @@ const char *mqp_cmd_manifest(cmd_parms *cmd, void *dconf, const char *args)
         return apr_psprintf(cmd->pool, "%s: '%s' is not a valid path",
                             cmd->cmd->name, file);
     }
+    qp_manifest_options_init(&m->opts);
     params = apr_array_make(cmd->pool, 2, sizeof(const char *));
     for (i = 3; i < words->nelts; ++i) {
         w = APR_ARRAY_IDX(words, i, const char *);
-        if (!strncmp(w, "base=", 5)) {
+        /* settings of the manifest, apart from the link parameters */
+        if (qp_manifest_option_parse(&m->opts, &err, cmd->temp_pool, m->fmt,
+                                     w)) {
+            if (err) {
+                return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name,
+                                    m->name, err);
+            }
+        }
+        else if (!strncmp(w, "base=", 5)) {
             if (m->base) {
                 return apr_psprintf(cmd->pool, "%s: base= is given twice",
                                     cmd->cmd->name);
@@ -307,6 +354,22 @@ const char *mqp_cmd_manifest(cmd_parms *cmd, void *dconf, const char *args)
     }
     m->nparams = params->nelts;
     m->params = (const char *const *)params->elts;
+    /* css-crossorigin= is the more specific: it wins over a crossorigin
+     * parameter for every file, on the stylesheets */
+    if (m->opts.css_crossorigin >= 0) {
+        apr_array_header_t *css = apr_array_make(cmd->pool, params->nelts + 1,
+                                                 sizeof(const char *));
+        for (i = 0; i < params->nelts; ++i) {
+            w = APR_ARRAY_IDX(params, i, const char *);
+            if (!mqp_is_crossorigin_param(w)) {
+                APR_ARRAY_PUSH(css, const char *) = w;
+            }
+        }
+        if (css->nelts != params->nelts) {
+            m->ncss_params = css->nelts;
+            m->css_params = (const char *const *)css->elts;
+        }
+    }
     m->origin = apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
                              cmd->directive->line_num);
     m->refs = apr_array_make(cmd->pool, 4, sizeof(mqp_mf_ref *));
@@ -580,6 +643,7 @@ void mqp_manifest_each(request_rec *r, const mqp_srv_conf *sc, apr_pool_t *p,
 
         info.name = m->name;
         info.format = qp_manifest_format_name(m->fmt);
+        info.settings = qp_manifest_options_str(p, &m->opts);
         info.path = m->path;
         info.origin = m->origin;
         info.loaded_at = g ? g->loaded_at : 0;

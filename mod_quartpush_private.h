@@ -340,6 +340,8 @@ typedef struct {
 
 typedef struct {
     const char *name, *format, *path, *origin;
+    const char *settings;       /* "css-crossorigin=none scripts=module",
+                                 * as given, or NULL */
     apr_time_t loaded_at;
     int entries;
     const char *last_error;     /* NULL when the last reading worked */

@@ -177,6 +177,7 @@ static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
     request_rec *r = baton;
     int i, k;
     ap_rprintf(r, "%s\n    {\"name\": %s, \"format\": %s, \"file\": %s, "
+               "\"settings\": %s, "
                "\"declared_at\": %s, \"loaded_at\": %" APR_TIME_T_FMT ", "
                "\"entries\": %d, \"last_error\": %s, \"failed_at\": %s, "
                "\"resources\": [",
@@ -184,6 +185,7 @@ static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
                qp_json_str(r->pool, info->name),
                qp_json_str(r->pool, info->format),
                qp_json_str(r->pool, info->path),
+               qp_json_str(r->pool, info->settings),
                qp_json_str(r->pool, info->origin),
                apr_time_sec(info->loaded_at), info->entries,
                qp_json_str(r->pool, info->last_error),
@@ -215,7 +217,7 @@ static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
 
     apr_rfc822_date(loaded, info->loaded_at);
     ap_rprintf(r, "<h3>%s</h3>\n<table>\n"
-               "<tr><th align=\"left\">Format</th><td>%s</td></tr>\n"
+               "<tr><th align=\"left\">Format</th><td>%s%s%s</td></tr>\n"
                "<tr><th align=\"left\">File</th><td><code>%s</code></td></tr>\n"
                "<tr><th align=\"left\">Declared at</th><td>%s</td></tr>\n"
                "<tr><th align=\"left\">Loaded at</th><td>%s</td></tr>\n"
@@ -224,6 +226,8 @@ static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
                "</table>\n",
                ap_escape_html(r->pool, info->name),
                ap_escape_html(r->pool, info->format),
+               info->settings ? ", " : "",
+               info->settings ? ap_escape_html(r->pool, info->settings) : "",
                ap_escape_html(r->pool, info->path),
                ap_escape_html(r->pool, info->origin), loaded, info->entries,
                info->last_error ? ap_escape_html(r->pool, info->last_error)
@@ -518,8 +522,10 @@ static void mqp_dump_manifest(void *baton, const mqp_manifest_info *info)
     apr_file_t *out = baton;
     int i, k;
 
-    apr_file_printf(out, "    manifest %s (%s, %d entries) %s  [%s]\n",
-                    info->name, info->format, info->entries, info->path,
+    apr_file_printf(out, "    manifest %s (%s, %s%s%d entries) %s  [%s]\n",
+                    info->name, info->format,
+                    info->settings ? info->settings : "",
+                    info->settings ? ", " : "", info->entries, info->path,
                     info->origin);
     for (i = 0; i < info->resources->nelts; ++i) {
         const mqp_manifest_resource *res = &APR_ARRAY_IDX(info->resources, i,

@@ -39,6 +39,7 @@ struct qp_mf_node {
 
 struct qp_manifest_t {
     qp_manifest_format_e fmt;
+    qp_manifest_options opts;
     const char *base;           /* starts and ends with '/' */
     apr_hash_t *by_key;         /* key -> qp_mf_node * */
     apr_array_header_t *nodes;  /* qp_mf_node *, in the file's order */
@@ -64,6 +65,103 @@ const char *qp_manifest_format_parse(qp_manifest_format_e *pfmt,
 const char *qp_manifest_format_name(qp_manifest_format_e fmt)
 {
     return (unsigned)fmt < 3 ? qp_mf_format_names[fmt] : "unknown";
+}
+
+/* --- settings --------------------------------------------------------- */
+
+static const char *const qp_mf_cors_names[] = {
+    "none", "anonymous", "use-credentials"
+};
+
+void qp_manifest_options_init(qp_manifest_options *o)
+{
+    o->css_crossorigin = -1;
+    o->scripts = QP_MANIFEST_SCRIPTS_DEFAULT;
+}
+
+/* "name=" at the start of word, in any case: the value after it. */
+static const char *qp_mf_option_value(const char *word, const char *name)
+{
+    apr_size_t n = strlen(name);
+
+    if (strncasecmp(word, name, n)) {
+        return NULL;
+    }
+    if (word[n] == '=') {
+        return word + n + 1;
+    }
+    return word[n] == '\0' ? "" : NULL;
+}
+
+int qp_manifest_option_parse(qp_manifest_options *o, const char **perr,
+                             apr_pool_t *p, qp_manifest_format_e fmt,
+                             const char *word)
+{
+    const char *v;
+    int i;
+
+    *perr = NULL;
+    if ((v = qp_mf_option_value(word, "css-crossorigin")) != NULL) {
+        if (o->css_crossorigin >= 0) {
+            *perr = apr_psprintf(p, "'%s': css-crossorigin= is given twice",
+                                 word);
+            return 1;
+        }
+        for (i = 0; i < 3; ++i) {
+            if (!strcasecmp(v, qp_mf_cors_names[i])) {
+                o->css_crossorigin = i;
+                return 1;
+            }
+        }
+        *perr = apr_psprintf(p, "'%s': expected css-crossorigin=none, "
+                             "css-crossorigin=anonymous or "
+                             "css-crossorigin=use-credentials (the "
+                             "crossorigin of the page's <link "
+                             "rel=\"stylesheet\"> tags)", word);
+        return 1;
+    }
+    if ((v = qp_mf_option_value(word, "scripts")) != NULL) {
+        if (o->scripts != QP_MANIFEST_SCRIPTS_DEFAULT) {
+            *perr = apr_psprintf(p, "'%s': scripts= is given twice", word);
+        }
+        else if (!strcasecmp(v, "module")) {
+            o->scripts = QP_MANIFEST_SCRIPTS_MODULE;
+        }
+        else if (!strcasecmp(v, "classic")) {
+            o->scripts = QP_MANIFEST_SCRIPTS_CLASSIC;
+        }
+        else {
+            *perr = apr_psprintf(p, "'%s': expected scripts=module or "
+                                 "scripts=classic (how the page loads the "
+                                 "manifest's JavaScript)", word);
+        }
+        if (!*perr && fmt == QP_MANIFEST_VITE) {
+            *perr = apr_psprintf(p, "'%s' is for flat and entrypoints "
+                                 "manifests: a vite manifest's scripts are "
+                                 "module scripts, as Vite builds them", word);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+const char *qp_manifest_options_str(apr_pool_t *p,
+                                    const qp_manifest_options *o)
+{
+    const char *css = NULL, *scripts = NULL;
+
+    if (o->css_crossorigin >= 0 && o->css_crossorigin < 3) {
+        css = apr_pstrcat(p, "css-crossorigin=",
+                          qp_mf_cors_names[o->css_crossorigin], NULL);
+    }
+    if (o->scripts != QP_MANIFEST_SCRIPTS_DEFAULT) {
+        scripts = o->scripts == QP_MANIFEST_SCRIPTS_MODULE ? "scripts=module"
+                                                           : "scripts=classic";
+    }
+    if (css && scripts) {
+        return apr_pstrcat(p, css, " ", scripts, NULL);
+    }
+    return css ? css : scripts;
 }
 
 qp_manifest_format_e qp_manifest_format(const qp_manifest_t *m)
@@ -270,6 +368,13 @@ static qp_mf_item *qp_mf_item_make(apr_pool_t *p, const qp_manifest_t *m,
     it->err = qp_mf_resolve(&it->f.url, p, m->base, path);
     it->f.key = key;
     it->f.kind = qp_mf_kind(want, as);
+    if (it->f.kind == QP_MANIFEST_SCRIPT
+        && m->opts.scripts == QP_MANIFEST_SCRIPTS_MODULE) {
+        /* importmap-rails preloads a flat manifest's files with <link
+         * rel="modulepreload">; an entrypoint's js is a module script */
+        it->f.kind = want == QP_MANIFEST_ASSET ? QP_MANIFEST_MODULEPRELOAD
+                                               : QP_MANIFEST_MODULE;
+    }
     switch (it->f.kind) {
     case QP_MANIFEST_MODULE:
     case QP_MANIFEST_MODULEPRELOAD:
@@ -283,11 +388,21 @@ static qp_mf_item *qp_mf_item_make(apr_pool_t *p, const qp_manifest_t *m,
         it->f.as = as;
     }
     /* Vite's HTML puts crossorigin on its script, modulepreload and
-     * stylesheet tags; a font or fetch() preload is only used when made in
-     * CORS mode (qp_link_make says the same) */
-    if ((m->fmt == QP_MANIFEST_VITE && it->f.kind != QP_MANIFEST_ASSET)
-        || (it->f.as && (!strcmp(it->f.as, "font")
-                         || !strcmp(it->f.as, "fetch")))) {
+     * stylesheet tags; a module is fetched in CORS mode whatever its tag
+     * says, and a font or fetch() preload is only used when made in CORS
+     * mode (qp_link_make says the same). Backend helpers differ on
+     * stylesheets only: css-crossorigin= says what theirs write. */
+    if (it->f.kind == QP_MANIFEST_STYLESHEET) {
+        it->f.crossorigin = m->opts.css_crossorigin >= 0 ?
+                            (qp_crossorigin_e)m->opts.css_crossorigin :
+                            m->fmt == QP_MANIFEST_VITE ?
+                            QP_CROSSORIGIN_ANONYMOUS : QP_CROSSORIGIN_NONE;
+    }
+    else if ((m->fmt == QP_MANIFEST_VITE && it->f.kind != QP_MANIFEST_ASSET)
+             || it->f.kind == QP_MANIFEST_MODULE
+             || it->f.kind == QP_MANIFEST_MODULEPRELOAD
+             || (it->f.as && (!strcmp(it->f.as, "font")
+                              || !strcmp(it->f.as, "fetch")))) {
         it->f.crossorigin = QP_CROSSORIGIN_ANONYMOUS;
     }
     return it;
@@ -515,7 +630,8 @@ static const char *qp_mf_compile_entrypoints(qp_manifest_t *m, apr_pool_t *p,
 
 const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
                               qp_manifest_format_e fmt, const char *json,
-                              apr_size_t len, const char *base)
+                              apr_size_t len, const char *base,
+                              const qp_manifest_options *opts)
 {
     qp_manifest_t *m;
     json_t *root;
@@ -533,6 +649,12 @@ const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
     }
     m = apr_pcalloc(p, sizeof(*m));
     m->fmt = fmt;
+    if (opts) {
+        m->opts = *opts;
+    }
+    else {
+        qp_manifest_options_init(&m->opts);
+    }
     if ((err = qp_mf_check_base(&m->base, p, base)) != NULL) {
         return err;
     }

@@ -77,6 +77,46 @@ typedef struct qp_manifest_file {
 
 typedef struct qp_manifest_t qp_manifest_t;
 
+/* How the page's tags load the files, where the manifest cannot say it:
+ * the backend's helper writes the tags, not the build tool, and helpers
+ * differ (docs/manifests.md, "Per stack"). A hint must match its tag's
+ * fetch (destination, CORS mode), or the browser fetches the file twice.
+ * QuartPushManifest takes them as "css-crossorigin=MODE" and
+ * "scripts=module|classic", apart from the link parameters. */
+typedef enum {
+    QP_MANIFEST_SCRIPTS_DEFAULT = 0,    /* the format's: vite's are modules,
+                                         * flat's and entrypoints' classic */
+    QP_MANIFEST_SCRIPTS_CLASSIC,        /* <script src> */
+    QP_MANIFEST_SCRIPTS_MODULE          /* <script type="module">, or
+                                         * importmap-rails' modulepreload */
+} qp_manifest_scripts_e;
+
+typedef struct qp_manifest_options {
+    int css_crossorigin;        /* a qp_crossorigin_e for every stylesheet,
+                                 * or -1 for the format's (vite: anonymous,
+                                 * as Vite's HTML; flat, entrypoints: none) */
+    qp_manifest_scripts_e scripts; /* flat and entrypoints only: a vite
+                                 * manifest's scripts are modules */
+} qp_manifest_options;
+
+/* The formats' own settings: what qp_manifest_parse uses for NULL. */
+void qp_manifest_options_init(qp_manifest_options *o);
+
+/* When word is one of the settings above ("css-crossorigin=none",
+ * "scripts=module"), records it in o and returns 1, with *perr NULL, or
+ * with *perr a message quoting word when its value is not one of the
+ * expected ones, when it is given twice, or when it makes no sense for
+ * fmt (scripts= on vite). Any other word (a link parameter) returns 0 and
+ * leaves o alone. */
+int qp_manifest_option_parse(qp_manifest_options *o, const char **perr,
+                             apr_pool_t *p, qp_manifest_format_e fmt,
+                             const char *word);
+
+/* The settings o gives explicitly, as written ("css-crossorigin=none
+ * scripts=module"), or NULL for none (status page, dumps). */
+const char *qp_manifest_options_str(apr_pool_t *p,
+                                    const qp_manifest_options *o);
+
 /* *pfmt for "vite", "flat" or "entrypoints"; otherwise a message. */
 const char *qp_manifest_format_parse(qp_manifest_format_e *pfmt,
                                      apr_pool_t *p, const char *name);
@@ -91,7 +131,8 @@ const char *qp_manifest_read_file(char **pdata, apr_size_t *plen,
                                   apr_finfo_t *finfo, apr_pool_t *p,
                                   const char *path);
 
-/* Compiles the JSON text json[0, len) of format fmt into *pm, from p.
+/* Compiles the JSON text json[0, len) of format fmt into *pm, from p,
+ * with the settings opts (NULL: the format's own; copied).
  * base is the URL prefix that relative paths resolve against ("/build/";
  * a missing final '/' is added; NULL or "" for "/"); paths that start with
  * '/' stay as they are; full URLs (http://, https://, //) are refused where
@@ -104,7 +145,8 @@ const char *qp_manifest_read_file(char **pdata, apr_size_t *plen,
  * and destroy it on failure. jansson's tree is freed before returning. */
 const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
                               qp_manifest_format_e fmt, const char *json,
-                              apr_size_t len, const char *base);
+                              apr_size_t len, const char *base,
+                              const qp_manifest_options *opts);
 
 /* The files of key, in the order the page's tags load them, each once, as
  * an array of const qp_manifest_file * allocated from p (the files
@@ -114,9 +156,14 @@ const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
  *     recursively, depth first, each after its own imports (modulepreload),
  *     then the CSS of those chunks in the same order and the key's own CSS
  *     last. dynamicImports are never followed. Every file has crossorigin,
- *     as Vite's tags have.
- *   flat: the one file, as= from its extension.
- *   entrypoints: the name's js (classic scripts) then its css, in order.
+ *     as Vite's tags have, but stylesheets take css-crossorigin= when given.
+ *   flat: the one file, as= from its extension; a .js or .mjs file is a
+ *     modulepreload with scripts=module, a classic script otherwise.
+ *   entrypoints: the name's js (classic scripts, or module scripts with
+ *     scripts=module) then its css, in order.
+ * Module scripts and modulepreloads always have crossorigin: a module is
+ * fetched in CORS mode, and a push client's rel=preload must say so to be
+ * used; stylesheets have css-crossorigin='s mode, or the format's.
  * Errors: an unknown key, an import that is not in the manifest, a cycle of
  * imports (named: 'a' -> 'b' -> 'a'), imports deeper than
  * QP_MANIFEST_MAX_DEPTH, a path that is not a pushable URL (quoted), more

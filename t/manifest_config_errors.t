@@ -4,8 +4,10 @@
 # missing manifest, invalid JSON (with jansson's line and column), the
 # wrong shape for the format, an "@NAME" with no QuartPushManifest NAME, an
 # unknown key, a cycle of imports, a path that is not a pushable URL, a
-# manifest too large, a key that expands to too many files. The bad
-# manifests are test/manifest/fixtures/bad/ (its README says what each is).
+# manifest too large, a key that expands to too many files, a setting
+# (css-crossorigin=, scripts=) with a bad value, given twice or on a format
+# it makes no sense for. The bad manifests are test/manifest/fixtures/bad/
+# (its README says what each is).
 use strict;
 use warnings FATAL => 'all';
 
@@ -17,6 +19,7 @@ use QuartPushTest;
 
 my $fx = "$FindBin::Bin/../test/manifest/fixtures";
 my $good = "$FindBin::Bin/../test/manifest/vite-app/dist/.vite/manifest.json";
+my $flat = "$FindBin::Bin/../test/manifest/fixtures/propshaft/1.3/.manifest.json";
 my $dir = tempdir(CLEANUP => 1);
 
 # the large ones are generated, not committed
@@ -53,6 +56,18 @@ my @bad = (
       qr{QuartPushManifest app: base=https://cdn\.example\.com/build/ is a full URL}, 9 ],
     [ qq{QuartPushManifest app vite "$good" preload},
       qr{QuartPushManifest: 'preload': unknown parameter}, 9 ],
+    [ qq{QuartPushManifest app vite "$good" css-crossorigin=maybe},
+      qr{QuartPushManifest app: 'css-crossorigin=maybe': expected css-crossorigin=none, css-crossorigin=anonymous or css-crossorigin=use-credentials}, 9 ],
+    [ qq{QuartPushManifest app vite "$good" css-crossorigin},
+      qr{QuartPushManifest app: 'css-crossorigin': expected css-crossorigin=none, }, 9 ],
+    [ qq{QuartPushManifest app vite "$good" css-crossorigin=none css-crossorigin=anonymous},
+      qr{QuartPushManifest app: 'css-crossorigin=anonymous': css-crossorigin= is given twice}, 9 ],
+    [ qq{QuartPushManifest app flat "$flat" scripts=esm},
+      qr{QuartPushManifest app: 'scripts=esm': expected scripts=module or scripts=classic}, 9 ],
+    [ qq{QuartPushManifest app vite "$good" scripts=module},
+      qr{QuartPushManifest app: 'scripts=module' is for flat and entrypoints manifests: a vite manifest's scripts are module scripts}, 9 ],
+    [ qq{QuartPushManifest app flat "$flat" scripts=module scripts=module},
+      qr{QuartPushManifest app: 'scripts=module': scripts= is given twice}, 9 ],
     [ qq{QuartPushManifest app vite "$good"\nQuartPushManifest app vite "$good"},
       qr{QuartPushManifest: 'app' is declared twice in this server \(first at .*httpd\.conf:9\)}, 10 ],
     [ qq{QuartPushManifest app vite "$dir/big-50mb.json"},
@@ -77,7 +92,7 @@ my @bad = (
       qr{QuartPushResource: '\@:index\.html' is not a manifest entry \(expected \@NAME:KEY}, 11 ],
 );
 
-plan tests => 3 * @bad + 6;
+plan tests => 3 * @bad + 9;
 
 for my $case (@bad) {
     my ($body, $want, $line) = @$case;
@@ -110,3 +125,14 @@ like($out, qr{\@app:index\.html  \[.*httpd\.conf:11\]\n\s+</build/assets/index-D
      '... each @ resource, with the files it expands to now') or diag $out;
 like($out, qr{/blog/<slug>  \[.*httpd\.conf:14\]\n\s+\@app:blog\.html\n\s+</img/<slug>\.webp>},
      '... and a route\'s @ resource beside its placeholder resource') or diag $out;
+
+# the settings are shown, and the expansion follows them
+($rc, $out) = httpd_config_test($dir, qq{QuartPushManifest app vite "$good" base=/build/ css-crossorigin=none\n}
+    . qq{QuartPushManifest rails flat "$flat" base=/assets/ scripts=module\n}
+    . qq{<Location "/">\n    QuartPushResource \@app:index.html\n    QuartPushResource \@rails:application.js\n</Location>},
+    define => 'DUMP_QUARTPUSH');
+is($rc, 0, 'a configuration with css-crossorigin= and scripts= passes httpd -t') or diag $out;
+like($out, qr{manifest app \(vite, css-crossorigin=none, 6 entries\) .*\n(?:.*\n)*?\s+</build/assets/index-DaCWtDuE\.js>; rel=modulepreload; crossorigin\n(?:\s+<[^\n]*\n)*?\s+</build/assets/index-DiOdy2cU\.css>; rel=preload; as=style\n},
+     'DUMP_QUARTPUSH shows css-crossorigin=none and the stylesheets without crossorigin') or diag $out;
+like($out, qr{manifest rails \(flat, scripts=module, \d+ entries\) .*\n\s+\@rails:application\.js  \[.*\]\n\s+</assets/application-[0-9a-f]+\.js>; rel=modulepreload; crossorigin\n},
+     '... and scripts=module with the flat manifest\'s JavaScript as a modulepreload') or diag $out;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libFuzzer target: asset manifests. The first byte picks the format and
- * the base (format = byte % 3: vite, flat, entrypoints; base = byte / 3 % 3:
- * "/build/", none, "/a"), the rest is the JSON. Whatever the input,
+/* libFuzzer target: asset manifests. The first byte picks the format, the
+ * base and the settings (format = byte % 3: vite, flat, entrypoints; base =
+ * byte / 3 % 3: "/build/", none, "/a"; css-crossorigin= = byte / 9 % 4:
+ * the format's, none, anonymous, use-credentials; scripts= = byte / 36 % 3:
+ * the format's, classic, module, not for vite), the rest is the JSON.
+ * Whatever the input,
  * qp_manifest_parse refuses it with a message or compiles it, and then
  * every key either expands or is refused with a message. An expansion:
  *   - has at most QP_MANIFEST_MAX_FILES files, each URL once, each passing
@@ -11,7 +14,11 @@
  *     after its own imports, their CSS in the same order, the key's CSS
  *     last): so a file reached only through dynamicImports, or through an
  *     "assets" list, never appears;
- *   - for flat and entrypoints, is the key's path(s) in the file's order.
+ *   - for flat and entrypoints, is the key's path(s) in the file's order;
+ *   - follows the settings: a stylesheet has css-crossorigin='s mode, or
+ *     the format's (vite anonymous, others none); a module or modulepreload
+ *     has crossorigin and a browser gets it as rel=modulepreload; with
+ *     scripts=module no classic script is left.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -134,7 +141,8 @@ static void ref_other(ref_t *r, const json_t *m, qp_manifest_format_e fmt,
 }
 
 static void check_key(apr_pool_t *p, const qp_manifest_t *m, const json_t *json,
-                      qp_manifest_format_e fmt, const char *key)
+                      qp_manifest_format_e fmt, const qp_manifest_options *o,
+                      const char *key)
 {
     const apr_array_header_t *files;
     apr_hash_t *urls = apr_hash_make(p);
@@ -168,6 +176,34 @@ static void check_key(apr_pool_t *p, const qp_manifest_t *m, const json_t *json,
         if (strncmp(hint, apr_pstrcat(p, "<", f->url, ">; rel=", NULL),
                     strlen(f->url) + 8)) {
             abort();
+        }
+        switch (f->kind) {
+        case QP_MANIFEST_STYLESHEET:
+            if ((int)f->crossorigin != (o->css_crossorigin >= 0 ?
+                                        o->css_crossorigin :
+                                        fmt == QP_MANIFEST_VITE ?
+                                        QP_CROSSORIGIN_ANONYMOUS :
+                                        QP_CROSSORIGIN_NONE)) {
+                abort();
+            }
+            break;
+        case QP_MANIFEST_MODULE:
+        case QP_MANIFEST_MODULEPRELOAD:
+            if (f->crossorigin != QP_CROSSORIGIN_ANONYMOUS
+                || strcmp(hint, apr_pstrcat(p, "<", f->url, ">; rel=modulepreload; "
+                                            "crossorigin", NULL))
+                || strcmp(link->header, apr_pstrcat(p, "<", f->url, ">; rel=preload; "
+                                                    "as=script; crossorigin", NULL))) {
+                abort();
+            }
+            break;
+        case QP_MANIFEST_SCRIPT:
+            if (o->scripts == QP_MANIFEST_SCRIPTS_MODULE) {
+                abort();
+            }
+            break;
+        default:
+            break;
         }
     }
     ref.urls = apr_array_make(p, 16, sizeof(const char *));
@@ -204,6 +240,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_t *p;
     qp_manifest_t *m;
     qp_manifest_format_e fmt;
+    qp_manifest_options o;
     json_t *json;
     const char *err, *text;
     int i;
@@ -217,8 +254,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     apr_pool_create(&p, root_pool);
     fmt = (qp_manifest_format_e)(data[0] % 3);
+    qp_manifest_options_init(&o);
+    o.css_crossorigin = data[0] / 9 % 4 - 1;
+    if (fmt != QP_MANIFEST_VITE) {
+        o.scripts = (qp_manifest_scripts_e)(data[0] / 36 % 3);
+    }
     text = apr_pstrmemdup(p, (const char *)data + 1, size - 1);
-    err = qp_manifest_parse(&m, p, fmt, text, size - 1, bases[data[0] / 3 % 3]);
+    err = qp_manifest_parse(&m, p, fmt, text, size - 1, bases[data[0] / 3 % 3],
+                            &o);
     if (err) {
         if (m || !*err) {
             abort();
@@ -230,9 +273,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         for (i = 0; i < qp_manifest_count(m); ++i) {
-            check_key(p, m, json, fmt, qp_manifest_key(m, i));
+            check_key(p, m, json, fmt, &o, qp_manifest_key(m, i));
         }
-        check_key(p, m, json, fmt, "no such key");
+        check_key(p, m, json, fmt, &o, "no such key");
         json_decref(json);
     }
     apr_pool_destroy(p);

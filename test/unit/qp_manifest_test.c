@@ -43,15 +43,53 @@ static const char *expand(const qp_manifest_t *m, const char *key)
                            kind_names[f->kind], f->url, f->as ? " as=" : "",
                            f->as ? f->as : "",
                            f->crossorigin == QP_CROSSORIGIN_ANONYMOUS ?
-                               " crossorigin" : "");
+                               " crossorigin" :
+                           f->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
+                               " crossorigin=use-credentials" : "");
     }
     return out;
+}
+
+/* The settings of words (a QuartPushManifest line's), or "error: MSG". */
+static const char *options(qp_manifest_options *o, qp_manifest_format_e fmt,
+                           int n, const char *const *words)
+{
+    const char *err;
+    int i;
+
+    qp_manifest_options_init(o);
+    for (i = 0; i < n; ++i) {
+        if (!qp_manifest_option_parse(o, &err, pool, fmt, words[i])) {
+            return apr_pstrcat(pool, "not a setting: ", words[i], NULL);
+        }
+        if (err) {
+            return apr_pstrcat(pool, "error: ", err, NULL);
+        }
+    }
+    err = qp_manifest_options_str(pool, o);
+    return err ? err : "";
+}
+
+/* The expansion of key in json, with the settings words. */
+static const char *parse_expand_with(qp_manifest_format_e fmt, const char *json,
+                                     const char *base, const char *key, int n,
+                                     const char *const *words)
+{
+    qp_manifest_options o;
+    qp_manifest_t *m;
+    const char *err = options(&o, fmt, n, words);
+
+    if (!strncmp(err, "error: ", 7) || !strncmp(err, "not a setting: ", 15)) {
+        return err;
+    }
+    err = qp_manifest_parse(&m, pool, fmt, json, strlen(json), base, &o);
+    return err ? apr_pstrcat(pool, "parse error: ", err, NULL) : expand(m, key);
 }
 
 static const char *parse(qp_manifest_t **pm, qp_manifest_format_e fmt,
                          const char *json, const char *base)
 {
-    return qp_manifest_parse(pm, pool, fmt, json, strlen(json), base);
+    return qp_manifest_parse(pm, pool, fmt, json, strlen(json), base, NULL);
 }
 
 /* The expansion of key in json, or the parse error. */
@@ -548,7 +586,7 @@ static void test_json_errors(void)
                   "parsing depth reached near '['",
                   "JSON: nesting deeper than 2048 stops the parser");
     qp_tap_is_str(qp_manifest_parse(&(qp_manifest_t *){NULL}, pool, QP_MANIFEST_FLAT,
-                                    "{}", (apr_size_t)QP_MANIFEST_MAX_SIZE + 1, "/"),
+                                    "{}", (apr_size_t)QP_MANIFEST_MAX_SIZE + 1, "/", NULL),
                   "the manifest is 16777217 bytes, more than the 16 MB a manifest "
                   "may have",
                   "JSON: a text over the size bound is refused before parsing");
@@ -856,6 +894,193 @@ static void test_links(void)
                   "links: a font in CORS mode");
 }
 
+/* css-crossorigin= and scripts=: what a backend's helper writes, which the
+ * manifest cannot say */
+static void test_settings(void)
+{
+    qp_manifest_options o;
+    const char *err;
+    static const char *const none[] = { "css-crossorigin=none" };
+    static const char *const creds[] = { "CSS-Crossorigin=Use-Credentials" };
+    static const char *const anon[] = { "css-crossorigin=anonymous" };
+    static const char *const module[] = { "scripts=module" };
+    static const char *const classic[] = { "scripts=classic" };
+    static const char *const both[] = { "scripts=module", "css-crossorigin=anonymous" };
+    static const char *const twice[] = { "css-crossorigin=none", "css-crossorigin=none" };
+    static const char *const twice_s[] = { "scripts=module", "scripts=classic" };
+    static const char *const bad[] = { "css-crossorigin=maybe" };
+    static const char *const bare[] = { "css-crossorigin" };
+    static const char *const bad_s[] = { "scripts=esm" };
+    static const char *const link_param[] = { "critical" };
+    static const char *propshaft =
+        "{\"application.js\": \"application-8c1d4a70.js\","
+        " \"controllers/hello.mjs\": \"controllers/hello-5d1c.mjs\","
+        " \"application.css\": \"application-6d58c9e6.css\","
+        " \"inter.woff2\": \"inter-3a4b.woff2\"}";
+    static const char *encore =
+        "{\"entrypoints\": {\"app\": {\"js\": [\"/build/runtime.6b1c.js\", \"/build/app.2b3c.js\"],"
+        " \"css\": [\"/build/app.6f7a.css\"]}}}";
+
+    qp_tap_is_str(options(&o, QP_MANIFEST_VITE, 0, NULL), "",
+                  "settings: none given, the format's own");
+    qp_tap_ok(o.css_crossorigin == -1 && o.scripts == QP_MANIFEST_SCRIPTS_DEFAULT,
+              "settings: unset until given");
+    qp_tap_is_str(options(&o, QP_MANIFEST_VITE, 1, none), "css-crossorigin=none",
+                  "settings: css-crossorigin=none");
+    qp_tap_is_str(options(&o, QP_MANIFEST_FLAT, 1, creds), "css-crossorigin=use-credentials",
+                  "settings: names and values in any case");
+    qp_tap_is_str(options(&o, QP_MANIFEST_FLAT, 2, both),
+                  "css-crossorigin=anonymous scripts=module",
+                  "settings: both, shown in one order");
+    qp_tap_is_str(options(&o, QP_MANIFEST_ENTRYPOINTS, 1, classic), "scripts=classic",
+                  "settings: scripts=classic, the default, may be said");
+    qp_tap_is_str(options(&o, QP_MANIFEST_VITE, 1, bad),
+                  "error: 'css-crossorigin=maybe': expected css-crossorigin=none, "
+                  "css-crossorigin=anonymous or css-crossorigin=use-credentials (the "
+                  "crossorigin of the page's <link rel=\"stylesheet\"> tags)",
+                  "settings: an unknown CORS mode, quoted");
+    qp_tap_is_str(options(&o, QP_MANIFEST_VITE, 1, bare),
+                  "error: 'css-crossorigin': expected css-crossorigin=none, "
+                  "css-crossorigin=anonymous or css-crossorigin=use-credentials (the "
+                  "crossorigin of the page's <link rel=\"stylesheet\"> tags)",
+                  "settings: css-crossorigin needs its value");
+    qp_tap_is_str(options(&o, QP_MANIFEST_VITE, 2, twice),
+                  "error: 'css-crossorigin=none': css-crossorigin= is given twice",
+                  "settings: css-crossorigin= twice");
+    qp_tap_is_str(options(&o, QP_MANIFEST_FLAT, 1, bad_s),
+                  "error: 'scripts=esm': expected scripts=module or scripts=classic "
+                  "(how the page loads the manifest's JavaScript)",
+                  "settings: an unknown kind of script, quoted");
+    qp_tap_is_str(options(&o, QP_MANIFEST_FLAT, 2, twice_s),
+                  "error: 'scripts=classic': scripts= is given twice",
+                  "settings: scripts= twice");
+    qp_tap_is_str(options(&o, QP_MANIFEST_VITE, 1, module),
+                  "error: 'scripts=module' is for flat and entrypoints manifests: a "
+                  "vite manifest's scripts are module scripts, as Vite builds them",
+                  "settings: scripts= makes no sense for vite");
+    qp_tap_is_str(options(&o, QP_MANIFEST_FLAT, 1, link_param),
+                  "not a setting: critical", "settings: a link parameter is not one");
+    qp_manifest_options_init(&o);
+    qp_tap_ok(!qp_manifest_option_parse(&o, &err, pool, QP_MANIFEST_FLAT, "crossorigin")
+              && !qp_manifest_option_parse(&o, &err, pool, QP_MANIFEST_FLAT, "scriptsy=1")
+              && !qp_manifest_option_parse(&o, &err, pool, QP_MANIFEST_FLAT, "css-crossoriginx")
+              && !err && o.css_crossorigin == -1,
+              "settings: crossorigin and look-alike words are left to the link parameters");
+
+    /* Laravel's @vite, vite_ruby, django-vite: stylesheets without
+     * crossorigin; the module scripts keep it */
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_VITE, vite_manifest, "/build/",
+                                    "src/main.js", 1, none),
+                  "module /build/assets/main-A1b2.js as=script crossorigin\n"
+                  "modulepreload /build/assets/vendor-Ck3xQ9aZ.js as=script crossorigin\n"
+                  "modulepreload /build/assets/shared-B7PI925R.js as=script crossorigin\n"
+                  "modulepreload /build/assets/util-D9aa01.js as=script crossorigin\n"
+                  "stylesheet /build/assets/shared-ChJ_j-JJ.css as=style\n"
+                  "stylesheet /build/assets/util-Q1xx.css as=style\n"
+                  "stylesheet /build/assets/main-C2c3.css as=style",
+                  "settings: vite with css-crossorigin=none: the stylesheets in no-cors "
+                  "mode, the modules in CORS mode, the same order");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_VITE, vite_manifest, "/build/",
+                                    "resources/css/app.css", 1, none),
+                  "stylesheet /build/assets/app-G7g8.css as=style",
+                  "settings: ... a CSS entry too");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_VITE, vite_manifest, "/build/",
+                                    "index.html", 1, creds),
+                  "module /build/assets/index-F5f6.js as=script crossorigin\n"
+                  "modulepreload /build/assets/vendor-Ck3xQ9aZ.js as=script crossorigin\n"
+                  "modulepreload /build/assets/shared-B7PI925R.js as=script crossorigin\n"
+                  "stylesheet /build/assets/shared-ChJ_j-JJ.css as=style "
+                  "crossorigin=use-credentials",
+                  "settings: css-crossorigin=use-credentials");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_VITE, vite_manifest, "/build/",
+                                    "logo.svg", 1, none),
+                  "asset /build/assets/logo-BuPIv-2h.svg as=image",
+                  "settings: an asset is not a stylesheet");
+
+    /* Propshaft with importmap-rails: modules */
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_FLAT, propshaft, "/assets/",
+                                    "application.js", 1, module),
+                  "modulepreload /assets/application-8c1d4a70.js as=script crossorigin",
+                  "settings: flat with scripts=module: a .js file is a modulepreload, "
+                  "in CORS mode as a module is fetched");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_FLAT, propshaft, "/assets/",
+                                    "controllers/hello.mjs", 1, module),
+                  "modulepreload /assets/controllers/hello-5d1c.mjs as=script crossorigin",
+                  "settings: ... a .mjs file too");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_FLAT, propshaft, "/assets/",
+                                    "application.css", 1, module),
+                  "stylesheet /assets/application-6d58c9e6.css as=style",
+                  "settings: ... a stylesheet stays as it was");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_FLAT, propshaft, "/assets/",
+                                    "inter.woff2", 1, module),
+                  "asset /assets/inter-3a4b.woff2 as=font crossorigin",
+                  "settings: ... and a font");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_FLAT, propshaft, "/assets/",
+                                    "application.js", 1, classic),
+                  "script /assets/application-8c1d4a70.js as=script",
+                  "settings: flat with scripts=classic: a classic script, as by default");
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_FLAT, propshaft, "/assets/",
+                                    "application.css", 1, anon),
+                  "stylesheet /assets/application-6d58c9e6.css as=style crossorigin",
+                  "settings: flat with css-crossorigin=anonymous");
+
+    /* entrypoints with scripts=module */
+    qp_tap_is_str(parse_expand_with(QP_MANIFEST_ENTRYPOINTS, encore, NULL, "app", 2, both),
+                  "module /build/runtime.6b1c.js as=script crossorigin\n"
+                  "module /build/app.2b3c.js as=script crossorigin\n"
+                  "stylesheet /build/app.6f7a.css as=style crossorigin",
+                  "settings: entrypoints with scripts=module and css-crossorigin=anonymous");
+    qp_tap_is_str(parse_expand(QP_MANIFEST_ENTRYPOINTS, encore, NULL, "app"),
+                  "script /build/runtime.6b1c.js as=script\n"
+                  "script /build/app.2b3c.js as=script\n"
+                  "stylesheet /build/app.6f7a.css as=style",
+                  "settings: entrypoints without: classic scripts, no crossorigin");
+}
+
+/* The links of a file under the settings: what a browser and a push client
+ * get */
+static void test_settings_links(void)
+{
+    qp_manifest_options o;
+    qp_manifest_t *m;
+    const apr_array_header_t *files;
+    const qp_manifest_file *f;
+    qp_link *link;
+    const char *err;
+    static const char *propshaft_small = "{\"application.js\": \"application-8c1d.js\"}";
+
+    qp_manifest_options_init(&o);
+    qp_manifest_option_parse(&o, &err, pool, QP_MANIFEST_FLAT, "scripts=module");
+    qp_manifest_option_parse(&o, &err, pool, QP_MANIFEST_FLAT, "css-crossorigin=none");
+    if (qp_manifest_parse(&m, pool, QP_MANIFEST_FLAT, propshaft_small,
+                          strlen(propshaft_small), "/assets/", &o)
+        || qp_manifest_expand(&files, m, "application.js", pool)) {
+        qp_tap_ok(0, "settings links: a flat manifest expands");
+        return;
+    }
+    f = APR_ARRAY_IDX(files, 0, const qp_manifest_file *);
+    qp_manifest_file_link(&link, pool, f, 0, NULL);
+    qp_tap_is_str(link->header,
+                  "</assets/application-8c1d.js>; rel=preload; as=script; crossorigin",
+                  "settings links: for a push client, a module of a flat manifest is "
+                  "a pushable preload in CORS mode");
+    qp_tap_is_str(qp_manifest_hint_header(pool, f, link),
+                  "</assets/application-8c1d.js>; rel=modulepreload; crossorigin",
+                  "settings links: for a browser, a modulepreload");
+    if (qp_manifest_parse(&m, pool, QP_MANIFEST_VITE, vite_manifest, strlen(vite_manifest),
+                          "/build/", &o)
+        || qp_manifest_expand(&files, m, "index.html", pool)) {
+        qp_tap_ok(0, "settings links: the Vite manifest expands");
+        return;
+    }
+    f = APR_ARRAY_IDX(files, 3, const qp_manifest_file *);
+    qp_manifest_file_link(&link, pool, f, 0, NULL);
+    qp_tap_is_str(qp_manifest_hint_header(pool, f, link),
+                  "</build/assets/shared-ChJ_j-JJ.css>; rel=preload; as=style",
+                  "settings links: with css-crossorigin=none, a stylesheet's preload "
+                  "has no crossorigin, for a browser and a push client");
+}
+
 static void test_formats(void)
 {
     qp_manifest_format_e fmt = QP_MANIFEST_FLAT;
@@ -921,6 +1146,8 @@ int main(void)
     test_flat();
     test_entrypoints();
     test_links();
+    test_settings();
+    test_settings_links();
     test_read_file();
     apr_pool_destroy(pool);
     apr_terminate();
