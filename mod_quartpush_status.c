@@ -4,6 +4,7 @@
  * with ?metrics), a section on mod_status's page, and apachectl -t -D
  * DUMP_QUARTPUSH.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_atomic.h>
@@ -171,42 +172,41 @@ static const char *mqp_resource_text(apr_pool_t *p, const qp_resource *res)
 }
 
 /* JSON: each manifest of this virtual host, with what its "@" resources
- * expand to now (as this response holds it) */
+ * expand to now (as this response holds it), appended to the array that
+ * is the baton */
 static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
 {
-    request_rec *r = baton;
+    json_t *manifests = baton, *m, *resources = json_array();
     int i, k;
-    ap_rprintf(r, "%s\n    {\"name\": %s, \"format\": %s, \"file\": %s, "
-               "\"settings\": %s, "
-               "\"declared_at\": %s, \"loaded_at\": %" APR_TIME_T_FMT ", "
-               "\"entries\": %d, \"last_error\": %s, \"failed_at\": %s, "
-               "\"resources\": [",
-               apr_table_get(r->notes, "qp-json-manifests") ? "," : "",
-               qp_json_str(r->pool, info->name),
-               qp_json_str(r->pool, info->format),
-               qp_json_str(r->pool, info->path),
-               qp_json_str(r->pool, info->settings),
-               qp_json_str(r->pool, info->origin),
-               apr_time_sec(info->loaded_at), info->entries,
-               qp_json_str(r->pool, info->last_error),
-               info->failed_at ? apr_psprintf(r->pool, "%" APR_TIME_T_FMT,
-                                              apr_time_sec(info->failed_at))
-                               : "null");
-    apr_table_setn(r->notes, "qp-json-manifests", "1");
+
     for (i = 0; i < info->resources->nelts; ++i) {
         const mqp_manifest_resource *res = &APR_ARRAY_IDX(info->resources, i,
                                                           mqp_manifest_resource);
-        ap_rprintf(r, "%s\n      {\"resource\": %s, \"declared_at\": %s, "
-                   "\"links\": [", i ? "," : "",
-                   qp_json_str(r->pool, res->ref),
-                   qp_json_str(r->pool, res->origin));
+        json_t *links = json_array();
+
         for (k = 0; k < res->headers->nelts; ++k) {
-            ap_rprintf(r, "%s%s", k ? ", " : "", qp_json_str(r->pool,
-                       APR_ARRAY_IDX(res->headers, k, const char *)));
+            json_array_append_new(links, qp_json_string(
+                APR_ARRAY_IDX(res->headers, k, const char *)));
         }
-        ap_rputs("]}", r);
+        json_array_append_new(resources, json_pack("{s:o, s:o, s:o}",
+            "resource", qp_json_string(res->ref),
+            "declared_at", qp_json_string(res->origin),
+            "links", links));
     }
-    ap_rputs(info->resources->nelts ? "\n    ]}" : "]}", r);
+    m = json_pack("{s:o, s:o, s:o, s:o, s:o, s:I, s:i, s:o}",
+                  "name", qp_json_string(info->name),
+                  "format", qp_json_string(info->format),
+                  "file", qp_json_string(info->path),
+                  "settings", qp_json_string(info->settings),
+                  "declared_at", qp_json_string(info->origin),
+                  "loaded_at", (json_int_t)apr_time_sec(info->loaded_at),
+                  "entries", info->entries,
+                  "last_error", qp_json_string(info->last_error));
+    json_object_set_new(m, "failed_at", info->failed_at ?
+                        json_integer(apr_time_sec(info->failed_at)) :
+                        json_null());
+    json_object_set_new(m, "resources", resources);
+    json_array_append_new(manifests, m);
 }
 
 static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
@@ -254,52 +254,88 @@ static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
     ap_rputs("</table>\n", r);
 }
 
-static void mqp_status_json(request_rec *r, const mqp_counters *c,
+/* JSON: one route of the status page */
+static json_t *mqp_json_route(apr_pool_t *p, const qp_route *route, int rank)
+{
+    json_t *resources = json_array();
+    int k;
+
+    for (k = 0; k < route->resources->nelts; ++k) {
+        const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
+                                               const qp_resource *);
+        json_array_append_new(resources,
+                              qp_json_string(mqp_resource_text(p, res)));
+    }
+    return json_pack("{s:i, s:o, s:o, s:o, s:o}", "rank", rank,
+                     "pattern", qp_json_string(route->pattern),
+                     "origin", qp_json_string(route->origin),
+                     "when", qp_json_string(route->condition),
+                     "resources", resources);
+}
+
+static apr_status_t mqp_json_release(void *v)
+{
+    json_decref(v);
+    return APR_SUCCESS;
+}
+
+/* ?json: the page as one jansson tree, written out once. Every string
+ * from the configuration goes through qp_json_string (bytes that are not
+ * UTF-8), and the output is ASCII: what is beyond it is \u-escaped. */
+static int mqp_status_json(request_rec *r, const mqp_counters *c,
                            const mqp_srv_conf *sc)
 {
     const apr_array_header_t *ranked = sc->table ?
                                        qp_routes_ranked(sc->table) : NULL;
-    int i, k, n = ranked ? ranked->nelts : 0;
+    int i, n = ranked ? ranked->nelts : 0;
+    json_t *root, *counters = json_object(), *skipped = json_object();
+    json_t *routes = json_array(), *manifests = json_array();
+    char *text;
 
-    ap_set_content_type(r, "application/json");
-    ap_rprintf(r, "{\n  \"server\": %s,\n  \"h2_early_hints\": %s,\n"
-               "  \"counters_available\": %s,\n"
-               "  \"counters_scope\": \"server\",\n  \"started\": %" APR_TIME_T_FMT
-               ",\n  \"counters\": {",
-               qp_json_str(r->pool, r->server->server_hostname),
-               sc->h2_early_hints ? "true" : "false",
-               mqp_ctr ? "true" : "false", apr_time_sec(c->started));
     for (i = 0; mqp_counter_fields[i].key; ++i) {
-        ap_rprintf(r, "%s\n    \"%s\": %" APR_UINT64_T_FMT, i ? "," : "",
-                   mqp_counter_fields[i].key, MQP_FIELD(c, i));
+        json_object_set_new(counters, mqp_counter_fields[i].key,
+                            json_integer((json_int_t)MQP_FIELD(c, i)));
     }
-    ap_rputs(",\n    \"skipped\": {", r);
     for (i = 0; i < MQP_SKIP_COUNT; ++i) {
-        ap_rprintf(r, "%s\n      \"%s\": %" APR_UINT64_T_FMT, i ? "," : "",
-                   mqp_skip_keys[i], c->skipped[i]);
+        json_object_set_new(skipped, mqp_skip_keys[i],
+                            json_integer((json_int_t)c->skipped[i]));
     }
-    ap_rprintf(r, "\n    }\n  },\n  \"route_count\": %d,\n"
-               "  \"routes_shown\": %d,\n  \"routes\": [", n,
-               n < MQP_STATUS_ROUTES ? n : MQP_STATUS_ROUTES);
+    json_object_set_new(counters, "skipped", skipped);
     for (i = 0; i < n && i < MQP_STATUS_ROUTES; ++i) {
-        const qp_route *route = APR_ARRAY_IDX(ranked, i, const qp_route *);
-        ap_rprintf(r, "%s\n    {\"rank\": %d, \"pattern\": %s, "
-                   "\"origin\": %s, \"when\": %s, \"resources\": [",
-                   i ? "," : "", i + 1, qp_json_str(r->pool, route->pattern),
-                   qp_json_str(r->pool, route->origin),
-                   qp_json_str(r->pool, route->condition));
-        for (k = 0; k < route->resources->nelts; ++k) {
-            const qp_resource *res = APR_ARRAY_IDX(route->resources, k,
-                                                   const qp_resource *);
-            ap_rprintf(r, "%s%s", k ? ", " : "", qp_json_str(r->pool,
-                       mqp_resource_text(r->pool, res)));
-        }
-        ap_rputs("]}", r);
+        json_array_append_new(routes, mqp_json_route(r->pool,
+            APR_ARRAY_IDX(ranked, i, const qp_route *), i + 1));
     }
-    ap_rputs("\n  ],\n  \"manifests\": [", r);
-    mqp_manifest_each(r, sc, r->pool, mqp_json_manifest, r);
-    ap_rputs(apr_table_get(r->notes, "qp-json-manifests") ? "\n  ]\n}\n"
-                                                          : "]\n}\n", r);
+    /* root takes every "o" value; manifests stays a pointer into it */
+    root = json_pack("{s:o, s:b, s:b, s:s, s:I, s:o, s:i, s:i, s:o, s:o}",
+                     "server", qp_json_string(r->server->server_hostname),
+                     "h2_early_hints", sc->h2_early_hints,
+                     "counters_available", mqp_ctr != NULL,
+                     "counters_scope", "server",
+                     "started", (json_int_t)apr_time_sec(c->started),
+                     "counters", counters,
+                     "route_count", n,
+                     "routes_shown", n < MQP_STATUS_ROUTES ? n
+                                                           : MQP_STATUS_ROUTES,
+                     "routes", routes,
+                     "manifests", manifests);
+    if (!root) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    /* freed with the request, whatever happens from here */
+    apr_pool_cleanup_register(r->pool, root, mqp_json_release,
+                              apr_pool_cleanup_null);
+    /* the manifests go in last: each is appended to the array in root */
+    mqp_manifest_each(r, sc, r->pool, mqp_json_manifest, manifests);
+    text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER
+                            | JSON_ENSURE_ASCII);
+    if (!text) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ap_set_content_type(r, "application/json");
+    ap_rputs(text, r);
+    ap_rputs("\n", r);
+    free(text);
+    return OK;
 }
 
 static void mqp_status_html(request_rec *r, const mqp_counters *c,
@@ -481,7 +517,7 @@ static int mqp_status_page(request_rec *r)
         mqp_status_metrics(r, &c);
     }
     else if (r->args && !strcmp(r->args, "json")) {
-        mqp_status_json(r, &c, sc);
+        return mqp_status_json(r, &c, sc);
     }
     else {
         mqp_status_html(r, &c, sc);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* JSON strings for the status page. Configuration text (route patterns,
- * file names, conditions) ends up in the output, so it is escaped here
- * whatever it holds.
+/* Configuration text as JSON strings: route patterns, file names and
+ * conditions end up in the status page's JSON whatever bytes they hold, and
+ * jansson takes only valid UTF-8.
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include <apr_strings.h>
+#include <apr.h>
 
 #include "qp_json.h"
 
@@ -44,44 +45,47 @@ static apr_size_t qp_utf8_len(const unsigned char *s)
     return n;
 }
 
-const char *qp_json_str(apr_pool_t *p, const char *s)
+json_t *qp_json_string(const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *u;
     char *out, *o;
+    apr_size_t n;
+    json_t *v;
 
     if (!s) {
-        return "null";
+        return json_null();
     }
-    /* at worst every byte becomes \u00XX */
-    o = out = apr_palloc(p, strlen(s) * 6 + 3);
-    *o++ = '"';
+    /* most text is valid UTF-8 (mostly ASCII): jansson takes it as it is */
+    u = (const unsigned char *)s;
+    while (*u && (n = qp_utf8_len(u)) != 0) {
+        u += n;
+    }
+    if (!*u) {
+        return json_string(s);
+    }
+    /* the valid part as it is, then each byte of 0x80 and above that is
+     * not part of a valid sequence in two bytes: at worst twice as long */
+    n = (apr_size_t)((const char *)u - s);
+    if ((o = out = malloc(strlen(s) * 2 + 1)) == NULL) {
+        return NULL;
+    }
+    memcpy(o, s, n);
+    o += n;
     while (*u) {
-        apr_size_t n = qp_utf8_len(u);
-
-        if (*u == '"' || *u == '\\') {
-            *o++ = '\\';
-            *o++ = (char)*u++;
-        }
-        else if (*u == '\n' || *u == '\r' || *u == '\t') {
-            *o++ = '\\';
-            *o++ = *u == '\n' ? 'n' : *u == '\r' ? 'r' : 't';
-            ++u;
-        }
-        else if (*u < 0x20 || *u == 0x7f || n == 0) {
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[*u >> 4];
-            o[5] = hex[*u & 15];
-            o += 6;
-            ++u;
-        }
-        else {
+        n = qp_utf8_len(u);
+        if (n) {
             memcpy(o, u, n);
             o += n;
             u += n;
         }
+        else {
+            *o++ = (char)(0xc0 | (*u >> 6));
+            *o++ = (char)(0x80 | (*u & 0x3f));
+            ++u;
+        }
     }
-    *o++ = '"';
     *o = '\0';
-    return out;
+    v = json_string(out);
+    free(out);
+    return v;
 }

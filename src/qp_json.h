@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* JSON strings for the status page's ?json output. Pure APR code. */
+/* Configuration text as JSON strings, for jansson. Pure APR and jansson. */
 #ifndef QP_JSON_H
 #define QP_JSON_H
 
-#include <apr_pools.h>
+#include <apr.h>
+#include <jansson.h>
 
-/* s as a JSON string, quotes included: '"' and '\' escaped, control
- * characters as \n, \t, ... or \u00XX, bytes of 0x7f and above as they are
- * (UTF-8 passes through; other bytes are escaped as \u00XX so that the
- * output is always valid UTF-8). NULL becomes null. */
-const char *qp_json_str(apr_pool_t *p, const char *s);
+/* s as a JSON string (a new reference). jansson takes only valid UTF-8,
+ * but configuration text (a route pattern, a file name, a ServerName) is
+ * bytes: valid UTF-8 is kept as the characters it encodes, and each byte
+ * that is not part of a valid sequence (overlong, truncated, a surrogate,
+ * 0x80 to 0xff alone) becomes the character of the same number, U+0080 to
+ * U+00FF, as ISO-8859-1 reads it. NULL becomes JSON null. NULL only when
+ * memory runs out. */
+json_t *qp_json_string(const char *s);
 
 #endif /* QP_JSON_H */
