@@ -21,7 +21,8 @@ use Time::HiRes qw(sleep);
 use JSON::PP ();
 use lib 't/lib';
 use QuartPushTest::Browser qw(find_chromium spki_hash test_certificate
-                              page_timing delay_proxy);
+                              page_timing delay_proxy browser_log_since
+                              failures explain_failures);
 
 plan skip_all => 'chromium is not installed (scripts/install-deps installs it)'
     unless find_chromium();
@@ -36,7 +37,7 @@ my $log = Apache::Test::vars('t_logs') . '/browser_log';
 
 # Loads /browser/$page/ in a fresh Chromium and returns its timing (see
 # page_timing) and the lines browser_log got meanwhile, as
-# { path => [ [begin_us, end_us], ... ] }.
+# { path => [ [begin_us, end_us, sec_fetch_mode], ... ] }.
 sub load {
     my ($page) = @_;
     my $query = "run=$$-$page";
@@ -44,33 +45,15 @@ sub load {
     my $t = page_timing("https://localhost:${\ $proxy->port }/browser/$page/?$query",
                         spki => $spki, timeout => 30);
     # httpd logs a request once it is done: wait for the page and its assets
-    my %seen;
+    my $seen = {};
     for (1 .. 100) {
-        %seen = ();
-        if (open my $fh, '<', $log) {
-            seek $fh, $from, 0;
-            while (<$fh>) {
-                my ($begin, $end, $status, $path) = split ' ';
-                $path =~ s/\?.*//;
-                push @{ $seen{$path} }, [ $begin, $end ];
-            }
-        }
-        last if $seen{"/browser/$page/index.cgi"} && $seen{'/browser/style.css'}
-             && $seen{'/browser/script.js'};
+        $seen = browser_log_since($log, $from);
+        last if $seen->{"/browser/$page/index.cgi"} && $seen->{'/browser/style.css'}
+             && $seen->{'/browser/script.js'};
         sleep 0.05;
     }
-    return ($t, \%seen);
+    return ($t, $seen);
 }
-
-# Shows what Chromium and the server reported when a check of $page failed.
-sub explain_failures {
-    my ($page, $t, $seen, $failed_before) = @_;
-    return if failures() == $failed_before;
-    diag("$page, Chromium: " . JSON::PP->new->canonical->encode($t));
-    diag("$page, browser_log: " . JSON::PP->new->canonical->encode($seen));
-}
-
-sub failures { scalar grep { !$_ } Test::More->builder->summary }
 
 sub entry {
     my ($t, $path) = @_;

@@ -33,7 +33,8 @@ use JSON::PP ();
 use FindBin;
 use lib 't/lib';
 use QuartPushTest::Browser qw(find_chromium spki_hash test_certificate
-                              page_timing delay_proxy);
+                              page_timing delay_proxy browser_log_since
+                              failures explain_failures);
 
 plan skip_all => 'chromium is not installed (scripts/install-deps installs it)'
     unless find_chromium();
@@ -89,36 +90,13 @@ sub load {
     # files, then a little more for a request that would come after them
     my $seen = {};
     for my $try (1 .. 200) {
-        $seen = read_log($from);
+        $seen = browser_log_since($log, $from);
         last if $seen->{"/browser/vite/$page/index.cgi"} && !grep { !$seen->{$_} } @want;
         sleep 0.05;
     }
     sleep 0.5;
-    return ($t, read_log($from));
+    return ($t, browser_log_since($log, $from));
 }
-
-sub read_log {
-    my ($from) = @_;
-    my %seen;
-    open my $fh, '<', $log or return {};
-    seek $fh, $from, 0;
-    while (my $line = <$fh>) {
-        my ($begin, $end, $status, $path, $mode) = split ' ', $line;
-        $path =~ s/\?.*//;
-        push @{ $seen{$path} }, [ $begin, $end, $mode // '' ];
-    }
-    return \%seen;
-}
-
-# Shows what Chromium and the server reported when a check of $page failed.
-sub explain_failures {
-    my ($page, $t, $seen, $failed_before) = @_;
-    return if failures() == $failed_before;
-    diag("$page, Chromium: " . JSON::PP->new->canonical->encode($t));
-    diag("$page, browser_log: " . JSON::PP->new->canonical->encode($seen));
-}
-
-sub failures { scalar grep { !$_ } Test::More->builder->summary }
 
 # the initiatorType of each Resource Timing entry of $path, joined by ","
 sub initiators {

@@ -20,9 +20,11 @@ use Digest::SHA qw(sha256);
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(time sleep);
 use Apache::Test ();
+use JSON::PP ();
+use Test::More ();
 
 our @EXPORT_OK = qw(find_chromium spki_hash test_certificate dump_dom page_timing
-                    delay_proxy);
+                    delay_proxy browser_log_since failures explain_failures);
 
 # The Chromium binary: $QP_CHROMIUM, else the first of the usual names on
 # PATH. Returns undef when there is none.
@@ -186,6 +188,34 @@ sub QuartPushTest::Browser::DelayProxy::DESTROY {
     kill 'TERM', $self->{pid};
     waitpid $self->{pid}, 0;
     delete $self->{pid};
+}
+
+# The requests t/conf/extra.conf.in's browser_log got from byte $from of
+# $log on: { path => [ [begin_us, end_us, sec_fetch_mode], ... ] }, the
+# query string left out of each path ({} while there is no log yet).
+sub browser_log_since {
+    my ($log, $from) = @_;
+    my %seen;
+    open my $fh, '<', $log or return {};
+    seek $fh, $from, 0;
+    while (my $line = <$fh>) {
+        my ($begin, $end, $status, $path, $mode) = split ' ', $line;
+        $path =~ s/\?.*//;
+        push @{ $seen{$path} }, [ $begin, $end, $mode // '' ];
+    }
+    return \%seen;
+}
+
+# The number of failed assertions so far.
+sub failures { scalar grep { !$_ } Test::More->builder->summary }
+
+# Shows what Chromium ($t) and the server ($seen) reported for $page when
+# an assertion failed since $failed_before failures.
+sub explain_failures {
+    my ($page, $t, $seen, $failed_before) = @_;
+    return if failures() == $failed_before;
+    Test::More::diag("$page, Chromium: " . JSON::PP->new->canonical->encode($t));
+    Test::More::diag("$page, browser_log: " . JSON::PP->new->canonical->encode($seen));
 }
 
 sub _slurp {
