@@ -97,7 +97,10 @@ static apr_status_t mqp_gen_destroy(void *data)
     return APR_SUCCESS;
 }
 
-/* The manifest's parameters mparams, then the resource's, which win. */
+/* The manifest's parameters mparams, then the resource's: one list, in
+ * which a parameter may appear once (qp_link_make refuses it twice), so
+ * neither side overrides the other; only css-crossorigin= wins over a
+ * manifest's crossorigin, on stylesheets (see mqp_gen_expand). */
 static const char **mqp_params_join(apr_pool_t *p, int nm,
                                     const char *const *mparams,
                                     const qp_link_ref *ref)
@@ -224,19 +227,6 @@ static const char *mqp_gen_load(mqp_mf_gen **pg, mqp_manifest *m,
  * configuration
  */
 
-static int mqp_manifest_name_ok(const char *s)
-{
-    if (!*s) {
-        return 0;
-    }
-    for (; *s; ++s) {
-        if (!apr_isalnum(*s) && *s != '_' && *s != '-') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* The main server's configuration, where a virtual host's directives find
  * the manifests declared outside it (they merge only later). */
 static mqp_srv_conf *mqp_main_srv_conf;
@@ -296,7 +286,7 @@ const char *mqp_cmd_manifest(cmd_parms *cmd, void *dconf, const char *args)
     }
     m = apr_pcalloc(cmd->pool, sizeof(*m));
     name = APR_ARRAY_IDX(words, 0, const char *);
-    if (!mqp_manifest_name_ok(name)) {
+    if (!qp_manifest_name_ok(name, NULL)) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not a name (letters, "
                             "digits, '_' and '-')", cmd->cmd->name, name);
     }

@@ -284,6 +284,26 @@ static const char *qp_link_param(qp_link *link, apr_pool_t *p,
     return NULL;
 }
 
+const char *qp_crossorigin_attr(qp_crossorigin_e mode)
+{
+    return mode == QP_CROSSORIGIN_ANONYMOUS ? "; crossorigin" :
+           mode == QP_CROSSORIGIN_USE_CREDENTIALS ?
+               "; crossorigin=use-credentials" : "";
+}
+
+int qp_manifest_name_ok(const char *s, const char *end)
+{
+    if (s == end || !*s) {
+        return 0;
+    }
+    for (; *s && (!end || s < end); ++s) {
+        if (!apr_isalnum(*s) && *s != '_' && *s != '-') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* The parameters in a fixed order, built in one allocation: a file of
  * 100,000 routes makes as many links. A template's header depends on the
  * match, so it keeps only the suffix (with_header 0). */
@@ -294,9 +314,7 @@ static void qp_link_build_header(qp_link *link, apr_pool_t *p, int with_header)
     link->suffix = apr_pstrcat(p, "; rel=preload",
         link->as ? "; as=" : "", link->as ? link->as : "",
         t ? "; type=\"" : "", t ? link->type : "", t ? "\"" : "",
-        link->crossorigin == QP_CROSSORIGIN_ANONYMOUS ? "; crossorigin" :
-        link->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
-            "; crossorigin=use-credentials" : "",
+        qp_crossorigin_attr(link->crossorigin),
         m ? "; media=\"" : "", m ? link->media : "", m ? "\"" : "",
         link->critical ? "; critical" : "",
         link->nopush ? "; nopush" : "", NULL);
@@ -483,9 +501,7 @@ const char *qp_link_make_preconnect(qp_link **plink, apr_pool_t *p,
         }
     }
     link->suffix = apr_pstrcat(p, "; rel=preconnect",
-        link->crossorigin == QP_CROSSORIGIN_ANONYMOUS ? "; crossorigin" :
-        link->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
-            "; crossorigin=use-credentials" : "", NULL);
+        qp_crossorigin_attr(link->crossorigin), NULL);
     link->header = apr_pstrcat(p, "<", link->url, ">", link->suffix, NULL);
     *plink = link;
     return NULL;
@@ -555,11 +571,9 @@ const char *qp_link_make_ref(qp_link **plink, apr_pool_t *p, const char *ref,
         return apr_psprintf(p, "'%s' is not a manifest entry (expected "
                             "@NAME:KEY, e.g. @app:resources/js/app.js)", ref);
     }
-    for (s = ref + 1; s < colon; ++s) {
-        if (!apr_isalnum(*s) && *s != '_' && *s != '-') {
-            return apr_psprintf(p, "'%s': a manifest name is made of "
-                                "letters, digits, '_' and '-'", ref);
-        }
+    if (!qp_manifest_name_ok(ref + 1, colon)) {
+        return apr_psprintf(p, "'%s': a manifest name is made of "
+                            "letters, digits, '_' and '-'", ref);
     }
     for (s = colon + 1; *s; ++s) {
         if ((unsigned char)*s <= 0x20 || *s == 0x7f) {
@@ -571,10 +585,6 @@ const char *qp_link_make_ref(qp_link **plink, apr_pool_t *p, const char *ref,
      * reported where it is written, whatever the manifest holds */
     if ((err = qp_link_make(&check, p, "/x", nparams, params)) != NULL) {
         return err;
-    }
-    if (check->preconnect) {
-        return apr_psprintf(p, "'%s': a manifest entry cannot be a "
-                            "preconnect", ref);
     }
     lr = apr_pcalloc(p, sizeof(*lr));
     lr->name = apr_pstrndup(p, ref + 1, (apr_size_t)(colon - ref - 1));

@@ -91,6 +91,14 @@ const char *qp_words_split(apr_array_header_t **pwords, apr_pool_t *p,
 const char *qp_link_make_str(qp_link **plink, apr_pool_t *p, const char *url,
                              const char *params);
 
+/* "; crossorigin", "; crossorigin=use-credentials" or "": mode as a Link
+ * header's parameter, as every header of this module writes it. */
+const char *qp_crossorigin_attr(qp_crossorigin_e mode);
+
+/* Whether s, up to end (or its NUL when end is NULL), is a manifest's
+ * NAME: one or more letters, digits, '_' and '-'. */
+int qp_manifest_name_ok(const char *s, const char *end);
+
 /* Builds *plink for "@NAME:KEY" (ref is that text) and its parameters:
  * NAME is letters, digits, '_' and '-'; KEY is any non-empty text. The
  * parameters are checked as a URL's would be, except as= and crossorigin,

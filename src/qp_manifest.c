@@ -931,8 +931,5 @@ const char *qp_manifest_hint_header(apr_pool_t *p, const qp_manifest_file *f,
         return link->header;
     }
     return apr_pstrcat(p, "<", link->url, ">; rel=modulepreload",
-                       link->crossorigin == QP_CROSSORIGIN_ANONYMOUS ?
-                           "; crossorigin" :
-                       link->crossorigin == QP_CROSSORIGIN_USE_CREDENTIALS ?
-                           "; crossorigin=use-credentials" : "", NULL);
+                       qp_crossorigin_attr(link->crossorigin), NULL);
 }
