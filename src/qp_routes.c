@@ -428,12 +428,18 @@ static const char *qp_resource_parse(qp_resource **pres, apr_pool_t *p,
         return NULL;
     }
     if (url[0] == '@') {
-        /* @NAME:KEY: an asset manifest's entry, resolved by the caller */
+        /* @NAME:KEY: an asset manifest's entry, resolved by the caller;
+         * shared like a fixed resource, so that routes naming the same
+         * entry are expanded once per manifest load, not once each */
         res = apr_pcalloc(p, sizeof(*res));
         err = qp_link_make_ref(&res->link, p, url, words->nelts - 1,
                                (const char *const *)words->elts + 1);
         if (err) {
             return err;
+        }
+        if (interned && !strchr(text, '<')) {
+            apr_hash_set(interned, apr_pstrdup(apr_hash_pool_get(interned), text),
+                         APR_HASH_KEY_STRING, res);
         }
         *pres = res;
         return NULL;
