@@ -674,3 +674,16 @@ apr_array_header_t *qp_links_merge(apr_pool_t *p,
     }
     return merged;
 }
+
+qp_link *qp_link_copy(apr_pool_t *p, const qp_link *l)
+{
+    qp_link *c = apr_pmemdup(p, l, sizeof(*l));
+
+    c->url = apr_pstrdup(p, l->url);
+    c->as = apr_pstrdup(p, l->as);
+    c->type = apr_pstrdup(p, l->type);
+    c->media = apr_pstrdup(p, l->media);
+    c->header = apr_pstrdup(p, l->header);
+    c->suffix = apr_pstrdup(p, l->suffix);
+    return c;
+}

@@ -120,4 +120,8 @@ apr_array_header_t *qp_links_merge(apr_pool_t *p,
 /* Index of the link with this URL in links (of qp_link *), or -1. */
 int qp_links_find(const apr_array_header_t *links, const char *url);
 
+/* A copy of l in p, its strings too (its ref, configuration data, is
+ * shared). */
+qp_link *qp_link_copy(apr_pool_t *p, const qp_link *l);
+
 #endif /* QP_LINK_H */

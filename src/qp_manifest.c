@@ -189,6 +189,27 @@ const char *qp_manifest_key(const qp_manifest_t *m, int i)
 
 /* --- reading ----------------------------------------------------------- */
 
+/* Only a regular file of at most QP_MANIFEST_MAX_SIZE is read. */
+static const char *qp_mf_check_finfo(apr_pool_t *p, const char *path,
+                                     const apr_finfo_t *fi)
+{
+    if (fi->filetype != APR_REG) {
+        return apr_psprintf(p, "the manifest '%s' is not a regular file (%s)",
+                            path, fi->filetype == APR_DIR ? "a directory" :
+                            fi->filetype == APR_PIPE ? "a FIFO" :
+                            fi->filetype == APR_SOCK ? "a socket" :
+                            fi->filetype == APR_CHR
+                            || fi->filetype == APR_BLK ? "a device"
+                                                        : "not a file");
+    }
+    if (fi->size > QP_MANIFEST_MAX_SIZE) {
+        return apr_psprintf(p, "the manifest '%s' is %" APR_OFF_T_FMT " bytes, "
+                            "more than the %d MB a manifest may have", path,
+                            fi->size, QP_MANIFEST_MAX_SIZE / (1024 * 1024));
+    }
+    return NULL;
+}
+
 const char *qp_manifest_read_file(char **pdata, apr_size_t *plen,
                                   apr_finfo_t *finfo, apr_pool_t *p,
                                   const char *path)
@@ -202,26 +223,35 @@ const char *qp_manifest_read_file(char **pdata, apr_size_t *plen,
 
     *pdata = NULL;
     *plen = 0;
-    if ((rv = apr_file_open(&fd, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0,
-                            p)) != APR_SUCCESS) {
+    /* a FIFO, a device or a socket is refused from a stat, before any
+     * open: opening a FIFO blocks until a writer comes, and would hold
+     * httpd's start, its stop (which reads the configuration too) and a
+     * child's reload */
+    if ((rv = apr_stat(&fi, path, APR_FINFO_TYPE | APR_FINFO_SIZE, p))
+        != APR_SUCCESS && rv != APR_INCOMPLETE) {
+        return apr_psprintf(p, "cannot open the manifest '%s': %s", path,
+                            apr_strerror(rv, ebuf, sizeof(ebuf)));
+    }
+    if ((err = qp_mf_check_finfo(p, path, &fi)) != NULL) {
+        return err;
+    }
+    /* and opened without blocking, should a FIFO replace it meanwhile;
+     * the open file's type is checked again below */
+    if ((rv = apr_file_open(&fd, path, APR_FOPEN_READ | APR_FOPEN_BINARY
+                            | APR_FOPEN_NONBLOCK, 0, p)) != APR_SUCCESS) {
         return apr_psprintf(p, "cannot open the manifest '%s': %s", path,
                             apr_strerror(rv, ebuf, sizeof(ebuf)));
     }
     /* the size from the open file, so that what is checked is what is read */
     if ((rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE
-                                | APR_FINFO_MTIME | APR_FINFO_INODE
-                                | APR_FINFO_DEV, fd)) != APR_SUCCESS
-        && rv != APR_INCOMPLETE) {
+                                | APR_FINFO_MTIME | APR_FINFO_CTIME
+                                | APR_FINFO_INODE | APR_FINFO_DEV, fd))
+        != APR_SUCCESS && rv != APR_INCOMPLETE) {
         err = apr_psprintf(p, "cannot stat the manifest '%s': %s", path,
                            apr_strerror(rv, ebuf, sizeof(ebuf)));
     }
-    else if (fi.filetype != APR_REG) {
-        err = apr_psprintf(p, "the manifest '%s' is not a regular file", path);
-    }
-    else if (fi.size > QP_MANIFEST_MAX_SIZE) {
-        err = apr_psprintf(p, "the manifest '%s' is %" APR_OFF_T_FMT " bytes, "
-                           "more than the %d MB a manifest may have", path,
-                           fi.size, QP_MANIFEST_MAX_SIZE / (1024 * 1024));
+    else if ((err = qp_mf_check_finfo(p, path, &fi)) != NULL) {
+        /* said */
     }
     else {
         buf = apr_palloc(p, (apr_size_t)fi.size + 1);
@@ -301,6 +331,13 @@ static const char *qp_mf_check_base(const char **pbase, apr_pool_t *p,
     }
     *pbase = b;
     return NULL;
+}
+
+const char *qp_manifest_base_check(apr_pool_t *p, const char *base)
+{
+    const char *b;
+
+    return qp_mf_check_base(&b, p, base);
 }
 
 /* The URL of path, or why there is none. */
@@ -628,6 +665,66 @@ static const char *qp_mf_compile_entrypoints(qp_manifest_t *m, apr_pool_t *p,
     return NULL;
 }
 
+/* What qp_manifest_parse and qp_manifest_load share: the checks before
+ * the JSON is read, and the compilation once it is. */
+static const char *qp_mf_begin(qp_manifest_t **pm, apr_pool_t *p,
+                               qp_manifest_format_e fmt, const char *base,
+                               const qp_manifest_options *opts)
+{
+    qp_manifest_t *m;
+    const char *err;
+
+    *pm = NULL;
+    if ((unsigned)fmt >= 3) {
+        return "unknown manifest format";
+    }
+    m = apr_pcalloc(p, sizeof(*m));
+    m->fmt = fmt;
+    if (opts) {
+        m->opts = *opts;
+    }
+    else {
+        qp_manifest_options_init(&m->opts);
+    }
+    if ((err = qp_mf_check_base(&m->base, p, base)) != NULL) {
+        return err;
+    }
+    *pm = m;
+    return NULL;
+}
+
+static const char *qp_mf_compile(qp_manifest_t **pm, apr_pool_t *p,
+                                 qp_manifest_t *m, json_t *root)
+{
+    const char *err;
+
+    m->by_key = apr_hash_make(p);
+    m->nodes = apr_array_make(p, 16, sizeof(qp_mf_node *));
+    switch (m->fmt) {
+    case QP_MANIFEST_VITE:
+        err = qp_mf_compile_vite(m, p, root);
+        break;
+    case QP_MANIFEST_FLAT:
+        err = qp_mf_compile_flat(m, p, root);
+        break;
+    default:
+        err = qp_mf_compile_entrypoints(m, p, root);
+    }
+    json_decref(root);
+    if (err) {
+        return apr_pstrcat(p, qp_mf_format_names[m->fmt], " manifest: ", err,
+                           NULL);
+    }
+    *pm = m;
+    return NULL;
+}
+
+static const char *qp_mf_json_error(apr_pool_t *p, const json_error_t *jerr)
+{
+    return apr_psprintf(p, "invalid JSON at line %d, column %d: %s",
+                        jerr->line, jerr->column, jerr->text);
+}
+
 const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
                               qp_manifest_format_e fmt, const char *json,
                               apr_size_t len, const char *base,
@@ -644,45 +741,126 @@ const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
                             "more than the %d MB a manifest may have", len,
                             QP_MANIFEST_MAX_SIZE / (1024 * 1024));
     }
-    if ((unsigned)fmt >= 3) {
-        return "unknown manifest format";
-    }
-    m = apr_pcalloc(p, sizeof(*m));
-    m->fmt = fmt;
-    if (opts) {
-        m->opts = *opts;
-    }
-    else {
-        qp_manifest_options_init(&m->opts);
-    }
-    if ((err = qp_mf_check_base(&m->base, p, base)) != NULL) {
+    if ((err = qp_mf_begin(&m, p, fmt, base, opts)) != NULL) {
         return err;
     }
     /* a duplicate key would hide one of its values */
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        return apr_psprintf(p, "invalid JSON at line %d, column %d: %s",
-                            jerr.line, jerr.column, jerr.text);
+        return qp_mf_json_error(p, &jerr);
     }
-    m->by_key = apr_hash_make(p);
-    m->nodes = apr_array_make(p, 16, sizeof(qp_mf_node *));
-    switch (fmt) {
-    case QP_MANIFEST_VITE:
-        err = qp_mf_compile_vite(m, p, root);
-        break;
-    case QP_MANIFEST_FLAT:
-        err = qp_mf_compile_flat(m, p, root);
-        break;
-    default:
-        err = qp_mf_compile_entrypoints(m, p, root);
+    return qp_mf_compile(pm, p, m, root);
+}
+
+const char *qp_manifest_load(qp_manifest_t **pm, apr_finfo_t *finfo,
+                             apr_pool_t *p, qp_manifest_format_e fmt,
+                             const char *path, const char *base,
+                             const qp_manifest_options *opts)
+{
+    qp_manifest_t *m;
+    apr_pool_t *raw;
+    json_t *root;
+    json_error_t jerr;
+    char *data;
+    apr_size_t len;
+    const char *err;
+
+    *pm = NULL;
+    if ((err = qp_mf_begin(&m, p, fmt, base, opts)) != NULL) {
+        return err;
     }
-    json_decref(root);
+    /* the file's bytes live only until jansson has its tree: the peak is
+     * the text and the tree, or the tree and the compiled form, never
+     * all three */
+    if (apr_pool_create(&raw, p) != APR_SUCCESS) {
+        return "out of memory";
+    }
+    err = qp_manifest_read_file(&data, &len, finfo, raw, path);
     if (err) {
-        return apr_pstrcat(p, qp_mf_format_names[fmt], " manifest: ", err,
-                           NULL);
+        err = apr_pstrdup(p, err);
+        apr_pool_destroy(raw);
+        return err;
     }
-    *pm = m;
-    return NULL;
+    root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    apr_pool_destroy(raw);
+    if (!root) {
+        return qp_mf_json_error(p, &jerr);
+    }
+    return qp_mf_compile(pm, p, m, root);
+}
+
+/* --- files on disk ---------------------------------------------------- */
+
+const char *qp_manifest_files_dir(apr_pool_t *p, qp_manifest_format_e fmt,
+                                  const char *path)
+{
+    char *dir = apr_pstrdup(p, path), *slash = strrchr(dir, '/');
+
+    if (!slash) {
+        return ".";
+    }
+    *slash = '\0';
+    /* Vite 5 and later write outDir/.vite/manifest.json, earlier ones
+     * outDir/manifest.json */
+    if (fmt == QP_MANIFEST_VITE && (slash = strrchr(dir, '/')) != NULL
+        && !strcmp(slash + 1, ".vite")) {
+        *slash = '\0';
+    }
+    return *dir ? dir : "/";
+}
+
+static int qp_mf_hex(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+const char *qp_manifest_file_path(apr_pool_t *p, const char *dir,
+                                  const qp_manifest_t *m, const char *url)
+{
+    apr_size_t blen = strlen(m->base), n;
+    const char *rel, *seg;
+    char *path, *o;
+    int hi, lo;
+
+    if (strncmp(url, m->base, blen)) {
+        return NULL;
+    }
+    rel = url + blen;
+    n = strcspn(rel, "?#");
+    path = apr_palloc(p, strlen(dir) + 1 + n + 1);
+    o = apr_cpystrn(path, dir, strlen(dir) + 1);
+    if (o == path || o[-1] != '/') {
+        *o++ = '/';
+    }
+    seg = o;
+    for (; n; --n, ++rel) {
+        if (*rel == '%' && n >= 3 && (hi = qp_mf_hex(rel[1])) >= 0
+            && (lo = qp_mf_hex(rel[2])) >= 0) {
+            *o = (char)(hi * 16 + lo);
+            rel += 2;
+            n -= 2;
+        }
+        else {
+            *o = *rel;
+        }
+        if (*o == '\0') {
+            return NULL;
+        }
+        if (*o == '/') {
+            /* a ".." that was written encoded: qp_url_check saw none */
+            if ((o - seg == 2 && seg[0] == '.' && seg[1] == '.')) {
+                return NULL;
+            }
+            seg = o + 1;
+        }
+        ++o;
+    }
+    if (o - seg == 2 && seg[0] == '.' && seg[1] == '.') {
+        return NULL;
+    }
+    *o = '\0';
+    return path;
 }
 
 /* --- expansion --------------------------------------------------------- */

@@ -123,13 +123,28 @@ const char *qp_manifest_format_parse(qp_manifest_format_e *pfmt,
 const char *qp_manifest_format_name(qp_manifest_format_e fmt);
 
 /* Reads the file at path into *pdata (NUL-terminated, *plen bytes) from p.
- * Refuses, before reading anything, a file that is not a regular file or
- * is larger than QP_MANIFEST_MAX_SIZE. finfo, when not NULL, gets the file's
- * information as read (size, mtime, inode) so that a reload can tell when
- * it changes. Messages quote path. */
+ * Refuses, from a stat before any open, a file that is not a regular file
+ * (a FIFO would block the open) or is larger than QP_MANIFEST_MAX_SIZE,
+ * and opens without blocking. finfo, when not NULL, gets the open file's
+ * information as read (device, inode, size, mtime, ctime) so that a reload
+ * can tell when it changes. Messages quote path. */
 const char *qp_manifest_read_file(char **pdata, apr_size_t *plen,
                                   apr_finfo_t *finfo, apr_pool_t *p,
                                   const char *path);
+
+/* NULL when base (base= of QuartPushManifest) is a URL path that files
+ * can resolve against, otherwise why not: configuration, checked before
+ * any manifest is read. */
+const char *qp_manifest_base_check(apr_pool_t *p, const char *base);
+
+/* qp_manifest_read_file, then qp_manifest_parse, with the file's bytes
+ * freed as soon as jansson has read them (the peak is never the text, the
+ * tree and the compiled form together). finfo as qp_manifest_read_file's;
+ * messages as theirs. */
+const char *qp_manifest_load(qp_manifest_t **pm, apr_finfo_t *finfo,
+                             apr_pool_t *p, qp_manifest_format_e fmt,
+                             const char *path, const char *base,
+                             const qp_manifest_options *opts);
 
 /* Compiles the JSON text json[0, len) of format fmt into *pm, from p,
  * with the settings opts (NULL: the format's own; copied).
@@ -191,6 +206,20 @@ const char *qp_manifest_file_link(qp_link **plink, apr_pool_t *p,
  * only, so a push client gets link->header. */
 const char *qp_manifest_hint_header(apr_pool_t *p, const qp_manifest_file *f,
                                     const qp_link *link);
+
+/* Where the files of a manifest at path are by default: a vite
+ * manifest's outDir (the directory above .vite/, or the manifest's own
+ * directory for Vite 4's outDir/manifest.json), the manifest's own
+ * directory for the other formats. */
+const char *qp_manifest_files_dir(apr_pool_t *p, qp_manifest_format_e fmt,
+                                  const char *path);
+
+/* The file on disk that serves url, a URL of m's files: dir (where the
+ * files are) joined with the part of url's path below m's base, %XX
+ * decoded, without its query string. NULL when url is not below base, or
+ * when its decoded path has a NUL byte or a ".." segment. */
+const char *qp_manifest_file_path(apr_pool_t *p, const char *dir,
+                                  const qp_manifest_t *m, const char *url);
 
 qp_manifest_format_e qp_manifest_format(const qp_manifest_t *m);
 const char *qp_manifest_base(const qp_manifest_t *m);

@@ -1127,8 +1127,80 @@ static void test_read_file(void)
                                "or directory", path),
                   "read: a missing file");
     qp_tap_is_str(qp_manifest_read_file(&data, &len, NULL, pool, dir),
-                  apr_psprintf(pool, "the manifest '%s' is not a regular file", dir),
+                  apr_psprintf(pool, "the manifest '%s' is not a regular file (a directory)", dir),
                   "read: a directory");
+
+    /* a FIFO: refused from a stat, before an open that would block */
+    {
+        const char *fifo = apr_psprintf(pool, "%s/qp_manifest_test.%ld.fifo",
+                                        dir, (long)getpid());
+        qp_manifest_t *m;
+
+        apr_file_remove(fifo, pool);
+        apr_file_namedpipe_create(fifo, APR_FPROT_UREAD | APR_FPROT_UWRITE, pool);
+        qp_tap_is_str(qp_manifest_read_file(&data, &len, NULL, pool, fifo),
+                      apr_psprintf(pool, "the manifest '%s' is not a regular "
+                                   "file (a FIFO)", fifo),
+                      "read: a FIFO is refused without blocking");
+        qp_tap_ok(qp_manifest_load(&m, NULL, pool, QP_MANIFEST_VITE, fifo, NULL,
+                                   NULL) != NULL && m == NULL,
+                  "load: a FIFO too");
+        apr_file_remove(fifo, pool);
+    }
+
+    /* load: read and parsed, with its file's identity */
+    apr_file_open(&fd, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
+                  APR_FPROT_OS_DEFAULT, pool);
+    apr_file_puts(vite_manifest, fd);
+    apr_file_close(fd);
+    {
+        qp_manifest_t *m;
+        err = qp_manifest_load(&m, &fi, pool, QP_MANIFEST_VITE, path, "/build/", NULL);
+        qp_tap_ok(!err && m && qp_manifest_count(m) > 0
+                  && fi.size == (apr_off_t)strlen(vite_manifest) && fi.ctime > 0,
+                  "load: a manifest file, parsed, with its size and ctime");
+        qp_tap_ok(qp_manifest_load(&m, NULL, pool, QP_MANIFEST_VITE, path,
+                                   "https://cdn/x/", NULL) != NULL && !m,
+                  "load: a bad base= is refused");
+    }
+    apr_file_remove(path, pool);
+}
+
+/* Where a manifest's files are on disk, and which file serves a URL. */
+static void test_files_on_disk(void)
+{
+    qp_manifest_t *m;
+
+    qp_tap_is_str(qp_manifest_files_dir(pool, QP_MANIFEST_VITE,
+                                        "/srv/app/public/build/.vite/manifest.json"),
+                  "/srv/app/public/build", "files dir: vite 5, the directory above .vite/");
+    qp_tap_is_str(qp_manifest_files_dir(pool, QP_MANIFEST_VITE,
+                                        "/srv/app/public/build/manifest.json"),
+                  "/srv/app/public/build", "files dir: vite 4, the manifest's directory");
+    qp_tap_is_str(qp_manifest_files_dir(pool, QP_MANIFEST_ENTRYPOINTS,
+                                        "/srv/app/public/build/.vite/entrypoints.json"),
+                  "/srv/app/public/build/.vite", "files dir: another format, the manifest's directory");
+    qp_tap_is_str(qp_manifest_files_dir(pool, QP_MANIFEST_FLAT, "/m.json"), "/",
+                  "files dir: the root directory");
+    qp_tap_is_str(qp_manifest_base_check(pool, "/build"), NULL, "base check: a path");
+    qp_tap_ok(qp_manifest_base_check(pool, "//cdn/build/") != NULL, "base check: another host");
+
+    qp_manifest_parse(&m, pool, QP_MANIFEST_VITE, vite_manifest, strlen(vite_manifest),
+                      "/build/", NULL);
+    qp_tap_is_str(qp_manifest_file_path(pool, "/srv/b", m, "/build/assets/a-1.js"),
+                  "/srv/b/assets/a-1.js", "file path: below base=, in the files' directory");
+    qp_tap_is_str(qp_manifest_file_path(pool, "/srv/b/", m, "/build/assets/a%20b.js?v=3#x"),
+                  "/srv/b/assets/a b.js", "file path: decoded, without its query");
+    qp_tap_is_str(qp_manifest_file_path(pool, "/srv/b", m, "/other/a.js"), NULL,
+                  "file path: a URL outside base= has none");
+    qp_tap_is_str(qp_manifest_file_path(pool, "/srv/b", m, "/build/%2e%2e/etc/passwd"), NULL,
+                  "file path: an encoded '..' segment has none");
+    qp_tap_is_str(qp_manifest_file_path(pool, "/srv/b", m, "/build/a/%2E%2e"), NULL,
+                  "file path: an encoded '..' at the end too");
+    qp_tap_is_str(qp_manifest_file_path(pool, "/srv/b", m, "/build/a%00.js"), NULL,
+                  "file path: an encoded NUL has none");
+    qp_tap_is_str(qp_manifest_file_path(pool, "/srv/b", m, "/build/..a/b..c.js"),
+                  "/srv/b/..a/b..c.js", "file path: dots inside a name are names");
 }
 
 int main(void)
@@ -1149,6 +1221,7 @@ int main(void)
     test_settings();
     test_settings_links();
     test_read_file();
+    test_files_on_disk();
     apr_pool_destroy(pool);
     apr_terminate();
     return qp_tap_done();
