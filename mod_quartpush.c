@@ -32,8 +32,9 @@
  * tables compile, so that a route that could never apply stops the start;
  * each server's H2EarlyHints is read from the configuration tree. Then,
  * once per start (not on the first of its two configuration passes), a
- * warning when mod_http2, the only way to push, is missing, or when rules
- * would give browsers nothing. */
+ * warning when mod_http2, the only way to push, is missing, when rules
+ * would give browsers nothing, or when a manifest (deploy data) cannot be
+ * read or lacks keys or files. */
 static int mqp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *s)
 {
@@ -43,8 +44,10 @@ static int mqp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     mqp_h2_scan_early_hints(ptemp, s);
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG
         && ap_state_query(AP_SQ_RUN_MODE) != AP_SQ_RM_CONFIG_TEST) {
+        mqp_manifest_config_done(ptemp, s, 0);
         return OK;
     }
+    mqp_manifest_config_done(ptemp, s, 1);
     if (!mqp_h2_configured()) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, MQP_LOGNO(00007)
                      "mod_http2 is not loaded: mod_quartpush will push "

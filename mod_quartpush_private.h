@@ -193,6 +193,8 @@ typedef enum {
     MQP_SKIP_LIMIT,             /* per resource: QuartPushLimit */
     MQP_SKIP_COOKIE,            /* per resource: in the client's digest */
     MQP_SKIP_SIZE,              /* per resource: over MQP_MAX_HINTS_BYTES */
+    MQP_SKIP_MISSING,           /* per resource: a manifest's file that is
+                                 * not on disk */
     MQP_SKIP_COUNT,
     MQP_SKIP_NONE = MQP_SKIP_COUNT
 } mqp_skip_e;
@@ -252,6 +254,10 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
 /* sends the 103 if any link went in (then 1), and sets the notes */
 int mqp_announce_send(mqp_announcement *a);
 int mqp_was_announced(const mqp_response_state *st, const char *url);
+/* Counts url as left out for reason, once per response (an internal
+ * redirect runs fixups again on the same URLs); true the first time. */
+int mqp_skip_once(request_rec *r, mqp_response_state *st, const char *url,
+                  mqp_skip_e reason);
 /* url is the one the client asked for: never announced on its own request */
 int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
                    const char *url);
@@ -308,13 +314,16 @@ typedef struct mqp_manifest mqp_manifest;
 /* One file of an entry, ready for a 103. */
 typedef struct {
     const char *url;
+    const char *path;           /* the file on disk, NULL when not looked
+                                 * for (files=off) */
     const char *push_header;    /* rel=preload: mod_http2 pushes these */
     const char *hint_header;    /* what a browser's own tag would load:
                                  * rel=modulepreload for module scripts */
     const qp_link *link;
 } mqp_mf_item;
 
-/* QuartPushManifest NAME FORMAT FILE [base=URL-PREFIX] [PARAM...] */
+/* QuartPushManifest NAME FORMAT FILE [base=URL-PREFIX] [files=DIR|off]
+ *                   [required] [PARAM...] */
 const char *mqp_cmd_manifest(cmd_parms *cmd, void *dconf, const char *args);
 apr_status_t mqp_manifest_cleanup(void *data);
 /* the main server's configuration, for virtual hosts' lookups */
@@ -324,6 +333,9 @@ void mqp_manifest_note_main(mqp_srv_conf *sc);
 const char *mqp_manifest_resolve(apr_pool_t *p, const mqp_srv_conf *sc,
                                  qp_link_ref *ref, const char *origin);
 void mqp_manifest_child_init(apr_pool_t *pchild, server_rec *s);
+/* Once the configuration is read: each manifest's warnings (a file that
+ * cannot be read, keys and files it lacks), logged when say is true. */
+void mqp_manifest_config_done(apr_pool_t *ptemp, server_rec *s, int say);
 /* Announces the files of an "@NAME:KEY" link, as the response's
  * generation of its manifest has them. */
 void mqp_manifest_announce(mqp_announcement *a, const qp_link *link);
@@ -335,15 +347,23 @@ const apr_array_header_t *mqp_manifest_items(request_rec *r,
 typedef struct {
     const char *ref;            /* "@NAME:KEY" */
     const char *origin;         /* where it is written */
+    const char *error;          /* why it announces nothing, or NULL */
     apr_array_header_t *headers;/* const char *: a browser's Link values */
+    apr_array_header_t *missing;/* const char *: the URLs of its files
+                                 * left out, not on disk */
 } mqp_manifest_resource;
 
 typedef struct {
     const char *name, *format, *path, *origin;
     const char *settings;       /* "css-crossorigin=none scripts=module",
                                  * as given, or NULL */
-    apr_time_t loaded_at;
+    const char *files_dir;      /* where its files are looked for, or NULL
+                                 * (files=off) */
+    int required;
+    apr_time_t loaded_at;       /* when the version in use was read, or 0 */
+    apr_time_t mtime;           /* ... its mtime: which build it is */
     int entries;
+    int missing;                /* its files left out, not on disk */
     const char *last_error;     /* NULL when the last reading worked */
     apr_time_t failed_at;
     apr_array_header_t *resources;  /* mqp_manifest_resource */

@@ -22,7 +22,7 @@
 const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
     "not_get", "off", "conditional", "error", "http1",
     "client_refuses_push", "pushed_request", "h2push_off", "not_navigation",
-    "limit", "cookie", "size"
+    "limit", "cookie", "size", "missing"
 };
 
 mqp_response_state *mqp_state_get(request_rec *r, int create)
@@ -299,6 +299,16 @@ static int mqp_left_out_first(request_rec *r, mqp_response_state *st,
         return 0;
     }
     apr_hash_set(st->left_out, url, APR_HASH_KEY_STRING, url);
+    return 1;
+}
+
+int mqp_skip_once(request_rec *r, mqp_response_state *st, const char *url,
+                  mqp_skip_e reason)
+{
+    if (!mqp_left_out_first(r, st, url)) {
+        return 0;
+    }
+    MQP_COUNT(skipped[reason]);
     return 1;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <apr_atomic.h>
 #include <apr_shm.h>
@@ -182,26 +183,38 @@ static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
     for (i = 0; i < info->resources->nelts; ++i) {
         const mqp_manifest_resource *res = &APR_ARRAY_IDX(info->resources, i,
                                                           mqp_manifest_resource);
-        json_t *links = json_array();
+        json_t *links = json_array(), *missing = json_array();
 
         for (k = 0; k < res->headers->nelts; ++k) {
             json_array_append_new(links, qp_json_string(
                 APR_ARRAY_IDX(res->headers, k, const char *)));
         }
-        json_array_append_new(resources, json_pack("{s:o, s:o, s:o}",
+        for (k = 0; k < res->missing->nelts; ++k) {
+            json_array_append_new(missing, qp_json_string(
+                APR_ARRAY_IDX(res->missing, k, const char *)));
+        }
+        json_array_append_new(resources, json_pack("{s:o, s:o, s:o, s:o, s:o}",
             "resource", qp_json_string(res->ref),
             "declared_at", qp_json_string(res->origin),
-            "links", links));
+            "links", links,
+            "missing", missing,
+            "error", qp_json_string(res->error)));
     }
-    m = json_pack("{s:o, s:o, s:o, s:o, s:o, s:I, s:i, s:o}",
+    m = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:I, s:I, s:i, s:i, "
+                  "s:o, s:I}",
                   "name", qp_json_string(info->name),
                   "format", qp_json_string(info->format),
                   "file", qp_json_string(info->path),
                   "settings", qp_json_string(info->settings),
                   "declared_at", qp_json_string(info->origin),
+                  "files", qp_json_string(info->files_dir),
+                  "required", info->required,
                   "loaded_at", (json_int_t)apr_time_sec(info->loaded_at),
+                  "file_mtime", (json_int_t)apr_time_sec(info->mtime),
                   "entries", info->entries,
-                  "last_error", qp_json_string(info->last_error));
+                  "missing", info->missing,
+                  "last_error", qp_json_string(info->last_error),
+                  "pid", (json_int_t)getpid());
     json_object_set_new(m, "failed_at", info->failed_at ?
                         json_integer(apr_time_sec(info->failed_at)) :
                         json_null());
@@ -212,24 +225,37 @@ static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
 static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
 {
     request_rec *r = baton;
-    char loaded[APR_RFC822_DATE_LEN];
+    char loaded[APR_RFC822_DATE_LEN], mtime[APR_RFC822_DATE_LEN];
     int i, k;
 
     apr_rfc822_date(loaded, info->loaded_at);
+    apr_rfc822_date(mtime, info->mtime);
     ap_rprintf(r, "<h3>%s</h3>\n<table>\n"
-               "<tr><th align=\"left\">Format</th><td>%s%s%s</td></tr>\n"
+               "<tr><th align=\"left\">Format</th><td>%s%s%s%s</td></tr>\n"
                "<tr><th align=\"left\">File</th><td><code>%s</code></td></tr>\n"
+               "<tr><th align=\"left\">Its files in</th><td>%s</td></tr>\n"
                "<tr><th align=\"left\">Declared at</th><td>%s</td></tr>\n"
-               "<tr><th align=\"left\">Loaded at</th><td>%s</td></tr>\n"
+               "<tr><th align=\"left\">Build in use (this process, "
+               "pid %" APR_PID_T_FMT ")</th><td>%s%s%s%s</td></tr>\n"
                "<tr><th align=\"left\">Entries</th><td>%d</td></tr>\n"
+               "<tr><th align=\"left\">Files not on disk</th><td>%d</td></tr>\n"
                "<tr><th align=\"left\">Last error</th><td>%s</td></tr>\n"
                "</table>\n",
                ap_escape_html(r->pool, info->name),
                ap_escape_html(r->pool, info->format),
                info->settings ? ", " : "",
                info->settings ? ap_escape_html(r->pool, info->settings) : "",
+               info->required ? ", required" : "",
                ap_escape_html(r->pool, info->path),
-               ap_escape_html(r->pool, info->origin), loaded, info->entries,
+               info->files_dir ? apr_pstrcat(r->pool, "<code>",
+                   ap_escape_html(r->pool, info->files_dir), "</code>", NULL)
+                               : "not looked for (files=off)",
+               ap_escape_html(r->pool, info->origin), getpid(),
+               info->loaded_at ? "the file of " : "none: not read yet",
+               info->loaded_at ? mtime : "",
+               info->loaded_at ? ", read at " : "",
+               info->loaded_at ? loaded : "",
+               info->entries, info->missing,
                info->last_error ? ap_escape_html(r->pool, info->last_error)
                                 : "none");
     if (!info->resources->nelts) {
@@ -248,6 +274,14 @@ static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
             ap_rprintf(r, "%s<code>%s</code>", k ? "<br>" : "",
                        ap_escape_html(r->pool, APR_ARRAY_IDX(res->headers, k,
                                                              const char *)));
+        }
+        for (k = 0; k < res->missing->nelts; ++k) {
+            ap_rprintf(r, "<br>not on disk, left out: <code>%s</code>",
+                       ap_escape_html(r->pool, APR_ARRAY_IDX(res->missing, k,
+                                                             const char *)));
+        }
+        if (res->error) {
+            ap_rprintf(r, "nothing: %s", ap_escape_html(r->pool, res->error));
         }
         ap_rputs("</td></tr>\n", r);
     }
@@ -570,6 +604,13 @@ static void mqp_dump_manifest(void *baton, const mqp_manifest_info *info)
         for (k = 0; k < res->headers->nelts; ++k) {
             apr_file_printf(out, "         %s\n",
                             APR_ARRAY_IDX(res->headers, k, const char *));
+        }
+        for (k = 0; k < res->missing->nelts; ++k) {
+            apr_file_printf(out, "         (not on disk, left out: %s)\n",
+                            APR_ARRAY_IDX(res->missing, k, const char *));
+        }
+        if (res->error) {
+            apr_file_printf(out, "         (nothing: %s)\n", res->error);
         }
     }
 }

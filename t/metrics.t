@@ -14,7 +14,7 @@ use JSON::PP ();
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 23 + 12;
+plan tests => 23 + 13;
 
 use constant CONTENT_TYPE => 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -104,13 +104,13 @@ my $json = JSON::PP::decode_json(client_for('h2tls')->get('/quartpush-status?jso
 my ($now) = scrape();
 my @same = map { [ "quartpush_${_}_total", '', $json->{counters}{$_} ] }
            grep { !ref $json->{counters}{$_} } sort keys %{ $json->{counters} };
-my %per_resource = map { $_ => 1 } qw(limit cookie size);
+my %per_resource = map { $_ => 1 } qw(limit cookie size missing);
 for my $reason (sort keys %{ $json->{counters}{skipped} }) {
     push @same, [ $per_resource{$reason} ? 'quartpush_resources_skipped_total'
                                          : 'quartpush_requests_skipped_total',
                   qq({reason="$reason"}), $json->{counters}{skipped}{$reason} ];
 }
-is(scalar(@same), 7 + 12, 'JSON has the 7 counters and the 12 skip reasons');
+is(scalar(@same), 7 + 13, 'JSON has the 7 counters and the 13 skip reasons');
 is_deeply([ map { value($now, $_->[0], $_->[1]) } @same ], [ map { $_->[2] } @same ],
           'each counter of ?json is a sample of ?metrics, with the same value')
     or diag explain [ map { "$_->[0]$_->[1]" } @same ];
@@ -161,6 +161,7 @@ my @want = (
     [ quartpush_resources_skipped_total => '{reason="limit"}',         2, 'the 2 of /limit/ over QuartPushLimit 2' ],
     [ quartpush_resources_skipped_total => '{reason="cookie"}',        0, 'no QuartPushCookie' ],
     [ quartpush_resources_skipped_total => '{reason="size"}',          0, 'no 103 too large' ],
+    [ quartpush_resources_skipped_total => '{reason="missing"}',       0, 'no manifest' ],
 );
 for (@want) {
     my ($name, $labels, $delta, $why) = @$_;
