@@ -29,6 +29,9 @@
  *   keys or files are missing) is logged once.
  */
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -42,6 +45,22 @@
 
 #include "mod_quartpush_private.h"
 #include "qp_manifest.h"
+
+/* A manifest over this size, once parsed and freed, leaves the heap
+ * with tens of MB that glibc keeps (jansson's tree is some 7 times the
+ * file): they are given back to the system. */
+#define MQP_TRIM_AFTER (256 * 1024)
+
+static void mqp_give_back_heap(apr_off_t size)
+{
+#ifdef __GLIBC__
+    if (size > MQP_TRIM_AFTER) {
+        malloc_trim(0);
+    }
+#else
+    (void)size;
+#endif
+}
 
 /* What a stat said of a file: a new version of it, or a new way of being
  * unreadable, is a change. The device and the ctime too: a file rewritten
@@ -108,6 +127,8 @@ struct mqp_manifest {
     mqp_mf_stamp failed;        /* the file as it was when it failed last */
     apr_time_t failed_at;       /* then; 0 when the last reading worked */
     int config_logged;          /* its configuration-time warnings are out */
+    apr_pool_t *config_scratch; /* the file parsed at configuration time,
+                                 * until every resource is expanded */
     char last_error[512];
 };
 
@@ -583,6 +604,7 @@ const char *mqp_cmd_manifest(cmd_parms *cmd, void *dconf, const char *args)
     else {
         apr_pool_cleanup_register(scratch, g, mqp_gen_forget_parsed,
                                   apr_pool_cleanup_null);
+        m->config_scratch = scratch;
     }
     m->gen = g;
     apr_pool_cleanup_register(cmd->pool, m, mqp_manifest_cleanup,
@@ -655,6 +677,13 @@ void mqp_manifest_config_done(apr_pool_t *ptemp, server_rec *s, int say)
                                 : NULL; hi; hi = apr_hash_next(hi)) {
             mqp_manifest *m = apr_hash_this_val(hi);
 
+            /* every resource is expanded: the parsed file goes now, not
+             * in the children's copy of the parent's heap */
+            if (m->config_scratch) {
+                apr_pool_destroy(m->config_scratch);
+                m->config_scratch = NULL;
+                mqp_give_back_heap(m->gen->stamp.size);
+            }
             if (m->config_logged || !say) {
                 continue;
             }
@@ -870,6 +899,7 @@ static void mqp_manifest_check(mqp_manifest *m, request_rec *r)
         apr_cpystrn(m->last_error, err, sizeof(m->last_error));
         apr_thread_mutex_unlock(m->lock);
         apr_pool_destroy(scratch);
+        mqp_give_back_heap(st.size);
         if (cur->loaded_at && (g = mqp_gen_prune(cur, r->pool)) != NULL) {
             mqp_gen_publish(m, g);
         }
@@ -878,6 +908,7 @@ static void mqp_manifest_check(mqp_manifest *m, request_rec *r)
     }
     mqp_gen_publish(m, g);
     apr_pool_destroy(scratch);
+    mqp_give_back_heap(st.size);
     m->failed_at = 0;
     apr_thread_mutex_lock(m->lock);
     m->last_error[0] = '\0';
