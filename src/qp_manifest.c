@@ -510,19 +510,15 @@ static qp_mf_node *qp_mf_node_add(qp_manifest_t *m, apr_pool_t *p,
     return node;
 }
 
-static const char *qp_mf_compile_vite(qp_manifest_t *m, apr_pool_t *p,
-                                      const json_t *root)
+/* One key of a Vite manifest and its value. */
+static const char *qp_mf_vite_entry(qp_manifest_t *m, apr_pool_t *p,
+                                    const char *key, const json_t *v)
 {
-    const char *key, *err, **css;
-    const json_t *v, *file;
-    int i, j, ncss;
+    const char *err, **css;
+    const json_t *file;
+    int j, ncss;
 
-    if (!json_is_object(root)) {
-        return apr_psprintf(p, "the manifest is %s, expected an object of "
-                            "keys to {\"file\": ...} (Vite's "
-                            ".vite/manifest.json)", qp_mf_type(root));
-    }
-    json_object_foreach((json_t *)root, key, v) {
+    {
         qp_mf_node *node;
 
         if (!json_is_object(v)) {
@@ -561,7 +557,15 @@ static const char *qp_mf_compile_vite(qp_manifest_t *m, apr_pool_t *p,
         }
         node->nfiles = ncss;
     }
-    /* imports name keys, which may come later in the file */
+    return NULL;
+}
+
+/* imports name keys, which may come later in the file: linked once all
+ * keys are read */
+static void qp_mf_vite_link(qp_manifest_t *m, apr_pool_t *p)
+{
+    int i, j;
+
     for (i = 0; i < m->nodes->nelts; ++i) {
         qp_mf_node *node = APR_ARRAY_IDX(m->nodes, i, qp_mf_node *);
 
@@ -571,21 +575,40 @@ static const char *qp_mf_compile_vite(qp_manifest_t *m, apr_pool_t *p,
                                             APR_HASH_KEY_STRING);
         }
     }
+}
+
+static const char *qp_mf_vite_root_error(apr_pool_t *p, const json_t *root)
+{
+    return apr_psprintf(p, "the manifest is %s, expected an object of "
+                        "keys to {\"file\": ...} (Vite's "
+                        ".vite/manifest.json)", qp_mf_type(root));
+}
+
+static const char *qp_mf_compile_vite(qp_manifest_t *m, apr_pool_t *p,
+                                      const json_t *root)
+{
+    const char *key, *err;
+    const json_t *v;
+
+    if (!json_is_object(root)) {
+        return qp_mf_vite_root_error(p, root);
+    }
+    json_object_foreach((json_t *)root, key, v) {
+        if ((err = qp_mf_vite_entry(m, p, key, v)) != NULL) {
+            return err;
+        }
+    }
+    qp_mf_vite_link(m, p);
     return NULL;
 }
 
-static const char *qp_mf_compile_flat(qp_manifest_t *m, apr_pool_t *p,
-                                      const json_t *root)
+/* One name of a flat manifest and its value. */
+static const char *qp_mf_flat_entry(qp_manifest_t *m, apr_pool_t *p,
+                                    const char *key, const json_t *v)
 {
-    const char *key;
-    const json_t *v, *path;
+    const json_t *path;
 
-    if (!json_is_object(root)) {
-        return apr_psprintf(p, "the manifest is %s, expected an object of "
-                            "names to paths (webpack-manifest-plugin, "
-                            "Propshaft)", qp_mf_type(root));
-    }
-    json_object_foreach((json_t *)root, key, v) {
+    {
         qp_mf_node *node;
 
         /* Propshaft >= 1.1: {"digested_path": "...", "integrity": "..."} */
@@ -603,6 +626,25 @@ static const char *qp_mf_compile_flat(qp_manifest_t *m, apr_pool_t *p,
         node = qp_mf_node_add(m, p, key);
         node->file = qp_mf_item_make(p, m, node->key, json_string_value(path),
                                      QP_MANIFEST_ASSET);
+    }
+    return NULL;
+}
+
+static const char *qp_mf_compile_flat(qp_manifest_t *m, apr_pool_t *p,
+                                      const json_t *root)
+{
+    const char *key, *err;
+    const json_t *v;
+
+    if (!json_is_object(root)) {
+        return apr_psprintf(p, "the manifest is %s, expected an object of "
+                            "names to paths (webpack-manifest-plugin, "
+                            "Propshaft)", qp_mf_type(root));
+    }
+    json_object_foreach((json_t *)root, key, v) {
+        if ((err = qp_mf_flat_entry(m, p, key, v)) != NULL) {
+            return err;
+        }
     }
     return NULL;
 }
@@ -719,10 +761,167 @@ static const char *qp_mf_compile(qp_manifest_t **pm, apr_pool_t *p,
     return NULL;
 }
 
+/* --- reading key by key ----------------------------------------------- */
+
+/* The ends of JSON tokens in the text [c, end), for splitting an object
+ * into its members; jansson reads each member and checks it. */
+static const char *qp_mf_ws(const char *c, const char *end)
+{
+    while (c < end && (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r')) {
+        ++c;
+    }
+    return c;
+}
+
+/* The end of the string at c (its '"'), or NULL. */
+static const char *qp_mf_scan_string(const char *c, const char *end)
+{
+    for (++c; c < end; ++c) {
+        if (*c == '\\') {
+            if (++c == end) {
+                return NULL;
+            }
+        }
+        else if (*c == '"') {
+            return c + 1;
+        }
+    }
+    return NULL;
+}
+
+/* The end of the value at c, or NULL: strings and nesting are followed,
+ * the rest is jansson's to check. */
+static const char *qp_mf_scan_value(const char *c, const char *end)
+{
+    int depth = 0;
+
+    if (c == end) {
+        return NULL;
+    }
+    if (*c == '"') {
+        return qp_mf_scan_string(c, end);
+    }
+    if (*c != '{' && *c != '[') {
+        while (c < end && *c && !strchr(",}] \t\r\n", *c)) {
+            ++c;
+        }
+        return c;
+    }
+    for (; c < end; ++c) {
+        if (*c == '"') {
+            if ((c = qp_mf_scan_string(c, end)) == NULL) {
+                return NULL;
+            }
+            --c;
+        }
+        else if (*c == '{' || *c == '[') {
+            ++depth;
+        }
+        else if ((*c == '}' || *c == ']') && --depth == 0) {
+            return c + 1;
+        }
+    }
+    return NULL;
+}
+
+/* Compiles a vite or flat manifest one key at a time: jansson builds the
+ * tree of one value, which is compiled and freed before the next. The
+ * peak is then the text and the compiled form, where the tree of the
+ * whole file is some 7 times its size (a 15 MB manifest took a child to
+ * 172 MB). Anything irregular (invalid JSON, a duplicate key, a value of
+ * the wrong shape) returns qp_mf_whole: the caller then reads the whole
+ * file as one tree, as before, which says what is wrong in jansson's
+ * words, with the file's line and column. jansson has no streaming
+ * reader; this splits only the outer object, by strings and nesting. */
+static const char qp_mf_whole[] = "read it whole";
+
+static const char *qp_mf_compile_keys(qp_manifest_t *m, apr_pool_t *p,
+                                      const char *text, apr_size_t len)
+{
+    const char *c, *end = text + len, *ke, *v, *ve, *err;
+    json_error_t jerr;
+
+    c = qp_mf_ws(text, end);
+    if (c == end || *c != '{') {
+        return qp_mf_whole;
+    }
+    c = qp_mf_ws(c + 1, end);
+    while (c < end && *c != '}') {
+        json_t *key, *val;
+
+        if (*c != '"' || (ke = qp_mf_scan_string(c, end)) == NULL) {
+            return qp_mf_whole;
+        }
+        key = json_loadb(c, (size_t)(ke - c), JSON_DECODE_ANY, &jerr);
+        c = qp_mf_ws(ke, end);
+        if (!key || c == end || *c != ':'
+            || apr_hash_get(m->by_key, json_string_value(key),
+                            APR_HASH_KEY_STRING)) {
+            json_decref(key);
+            return qp_mf_whole;
+        }
+        v = qp_mf_ws(c + 1, end);
+        ve = qp_mf_scan_value(v, end);
+        val = ve ? json_loadb(v, (size_t)(ve - v), JSON_DECODE_ANY
+                              | JSON_REJECT_DUPLICATES, &jerr) : NULL;
+        err = !val ? qp_mf_whole
+            : m->fmt == QP_MANIFEST_VITE ?
+                qp_mf_vite_entry(m, p, json_string_value(key), val)
+            : qp_mf_flat_entry(m, p, json_string_value(key), val);
+        json_decref(val);
+        json_decref(key);
+        if (err) {
+            return qp_mf_whole;
+        }
+        c = qp_mf_ws(ve, end);
+        if (c < end && *c == ',') {
+            c = qp_mf_ws(c + 1, end);
+            if (c < end && *c == '}') {
+                return qp_mf_whole;     /* a trailing comma */
+            }
+        }
+        else if (c == end || *c != '}') {
+            return qp_mf_whole;
+        }
+    }
+    if (c == end || qp_mf_ws(c + 1, end) != end) {
+        return qp_mf_whole;
+    }
+    if (m->fmt == QP_MANIFEST_VITE) {
+        qp_mf_vite_link(m, p);
+    }
+    return NULL;
+}
+
 static const char *qp_mf_json_error(apr_pool_t *p, const json_error_t *jerr)
 {
     return apr_psprintf(p, "invalid JSON at line %d, column %d: %s",
                         jerr->line, jerr->column, jerr->text);
+}
+
+/* The text of a manifest, compiled key by key where it can be, else as
+ * one tree (see qp_mf_compile_keys). */
+static const char *qp_mf_parse_text(qp_manifest_t **pm, apr_pool_t *p,
+                                    qp_manifest_t *m, const char *json,
+                                    apr_size_t len)
+{
+    json_t *root;
+    json_error_t jerr;
+
+    if (m->fmt != QP_MANIFEST_ENTRYPOINTS) {
+        m->by_key = apr_hash_make(p);
+        m->nodes = apr_array_make(p, 16, sizeof(qp_mf_node *));
+        if (qp_mf_compile_keys(m, p, json, len) == NULL) {
+            *pm = m;
+            return NULL;
+        }
+    }
+    /* a duplicate key would hide one of its values */
+    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        return qp_mf_json_error(p, &jerr);
+    }
+    return qp_mf_compile(pm, p, m, root);
 }
 
 const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
@@ -731,8 +930,6 @@ const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
                               const qp_manifest_options *opts)
 {
     qp_manifest_t *m;
-    json_t *root;
-    json_error_t jerr;
     const char *err;
 
     *pm = NULL;
@@ -744,12 +941,7 @@ const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
     if ((err = qp_mf_begin(&m, p, fmt, base, opts)) != NULL) {
         return err;
     }
-    /* a duplicate key would hide one of its values */
-    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        return qp_mf_json_error(p, &jerr);
-    }
-    return qp_mf_compile(pm, p, m, root);
+    return qp_mf_parse_text(pm, p, m, json, len);
 }
 
 const char *qp_manifest_load(qp_manifest_t **pm, apr_finfo_t *finfo,
@@ -759,8 +951,6 @@ const char *qp_manifest_load(qp_manifest_t **pm, apr_finfo_t *finfo,
 {
     qp_manifest_t *m;
     apr_pool_t *raw;
-    json_t *root;
-    json_error_t jerr;
     char *data;
     apr_size_t len;
     const char *err;
@@ -769,24 +959,19 @@ const char *qp_manifest_load(qp_manifest_t **pm, apr_finfo_t *finfo,
     if ((err = qp_mf_begin(&m, p, fmt, base, opts)) != NULL) {
         return err;
     }
-    /* the file's bytes live only until jansson has its tree: the peak is
-     * the text and the tree, or the tree and the compiled form, never
-     * all three */
+    /* the file's bytes live only while it is compiled */
     if (apr_pool_create(&raw, p) != APR_SUCCESS) {
         return "out of memory";
     }
     err = qp_manifest_read_file(&data, &len, finfo, raw, path);
     if (err) {
         err = apr_pstrdup(p, err);
-        apr_pool_destroy(raw);
-        return err;
     }
-    root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    else {
+        err = qp_mf_parse_text(pm, p, m, data, len);
+    }
     apr_pool_destroy(raw);
-    if (!root) {
-        return qp_mf_json_error(p, &jerr);
-    }
-    return qp_mf_compile(pm, p, m, root);
+    return err;
 }
 
 /* --- files on disk ---------------------------------------------------- */

@@ -157,7 +157,12 @@ const char *qp_manifest_load(qp_manifest_t **pm, apr_finfo_t *finfo,
  * the format (naming the key and what was expected). Keys an entry does not
  * need are ignored: build tools add fields over versions. On failure *pm is
  * NULL and what was allocated stays in p: give each load a pool of its own
- * and destroy it on failure. jansson's tree is freed before returning. */
+ * and destroy it on failure. A vite or flat manifest is read one key at
+ * a time (jansson's tree of one value at once: the peak is the text and
+ * the compiled form, about 5 times the file, where the tree of the whole
+ * file is some 7 times it); anything irregular in it is read again as one
+ * tree, so that the message is jansson's, with the file's line and
+ * column. jansson's trees are freed before returning. */
 const char *qp_manifest_parse(qp_manifest_t **pm, apr_pool_t *p,
                               qp_manifest_format_e fmt, const char *json,
                               apr_size_t len, const char *base,

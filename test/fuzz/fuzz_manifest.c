@@ -6,7 +6,9 @@
  * the format's, classic, module, not for vite), the rest is the JSON.
  * Whatever the input,
  * qp_manifest_parse refuses it with a message or compiles it, and then
- * every key either expands or is refused with a message. An expansion:
+ * every key either expands or is refused with a message. What it
+ * compiles is JSON that jansson reads whole, with the same keys in the
+ * same order (vite and flat manifests are read key by key). An expansion:
  *   - has at most QP_MANIFEST_MAX_FILES files, each URL once, each passing
  *     qp_url_check and making a link;
  *   - is exactly what a plain recursive reading of the same JSON gives,
@@ -271,6 +273,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json = json_loadb(text, size - 1, JSON_REJECT_DUPLICATES, NULL);
         if (!json) {
             abort();
+        }
+        /* read key by key (vite, flat): every key of the file, in its
+         * order, as jansson reads the whole of it */
+        if (fmt != QP_MANIFEST_ENTRYPOINTS) {
+            const char *k;
+            json_t *v;
+            i = 0;
+            if (!json_is_object(json)
+                || (size_t)qp_manifest_count(m) != json_object_size(json)) {
+                abort();
+            }
+            json_object_foreach(json, k, v) {
+                if (strcmp(k, qp_manifest_key(m, i++))) {
+                    abort();
+                }
+            }
         }
         for (i = 0; i < qp_manifest_count(m); ++i) {
             check_key(p, m, json, fmt, &o, qp_manifest_key(m, i));

@@ -575,6 +575,33 @@ static void test_json_errors(void)
                   "parse error: invalid JSON at line 1, column 18: \\u0000 is not "
                   "allowed without JSON_ALLOW_NUL near '\"a\\u0000.js\"'",
                   "JSON: a NUL in a string");
+    /* read key by key where it can be: what is irregular in the outer
+     * object is still said as jansson says it of the whole file */
+    qp_tap_is_str(parse_expand(QP_MANIFEST_FLAT, "{\"a\": \"a.js\",\n}", "/", "a"),
+                  "parse error: invalid JSON at line 2, column 1: string or '}' "
+                  "expected near '}'",
+                  "JSON: a trailing comma in the outer object");
+    qp_tap_is_str(parse_expand(QP_MANIFEST_FLAT, "{\"a\": \"a.js\"} x", "/", "a"),
+                  "parse error: invalid JSON at line 1, column 15: end of file "
+                  "expected near 'x'",
+                  "JSON: text after the outer object");
+    qp_tap_is_str(parse_expand(QP_MANIFEST_FLAT, "{\"a\": \"a.js\" \"b\": \"b.js\"}",
+                               "/", "a"),
+                  "parse error: invalid JSON at line 1, column 16: '}' expected "
+                  "near '\"b\"'",
+                  "JSON: two members without a comma");
+    qp_tap_is_str(parse_expand(QP_MANIFEST_VITE,
+                  "{\"a\": {\"file\": \"a.js\", \"x\": \"}]\\\"{[\"},\n \"b\": 3}", "/", "a"),
+                  "parse error: vite manifest: 'b' is a number, expected an object "
+                  "with \"file\" (a Vite chunk)",
+                  "JSON: brackets and an escaped quote in a string, then a key "
+                  "of the wrong shape");
+    qp_tap_is_str(parse_expand(QP_MANIFEST_FLAT, " \r\n{ \"a\" :\t\"a.js\" , \"b\":\"b.js\" } \n",
+                               "/", "b"),
+                  "script /b.js as=script", "JSON: white space anywhere around the outer object's members");
+    qp_tap_is_str(parse_expand(QP_MANIFEST_FLAT, "{\"a\\u00e9\": \"a.js\"}", "/",
+                               "a\xc3\xa9"),
+                  "script /a.js as=script", "JSON: a key with an escape is read as jansson reads it");
     deep = apr_palloc(pool, 5002);
     for (i = 0; i < 2500; ++i) {
         deep[i] = '[';
