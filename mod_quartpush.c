@@ -67,6 +67,9 @@ static void mqp_test_config(apr_pool_t *pconf, server_rec *s)
 static int mqp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
+    if (mqp_manifest_post_config(pconf, s) != OK) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     return mqp_counters_init(pconf, s);
 }
 
@@ -95,7 +98,8 @@ static void mqp_register_hooks(apr_pool_t *p)
     ap_hook_check_config(mqp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* apachectl -t -D DUMP_QUARTPUSH prints the compiled routes */
     ap_hook_test_config(mqp_test_config, NULL, NULL, APR_HOOK_MIDDLE);
-    /* the counters' shared memory, made in the parent before the children */
+    /* the counters' shared memory, and the table of the builds each child
+     * announces, made in the parent before the children */
     ap_hook_post_config(mqp_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* each child's locks for reading asset manifests again */
     ap_hook_child_init(mqp_child_init, NULL, NULL, APR_HOOK_MIDDLE);

@@ -28,19 +28,26 @@
  * - each state of the file (missing, unreadable, invalid, a version whose
  *   keys or files are missing) is logged once.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
+#include <apr_atomic.h>
 #include <apr_lib.h>
+#include <apr_shm.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
 #include <httpd.h>
+#include <ap_mpm.h>
 #include <http_config.h>
 #include <http_log.h>
 #include <http_request.h>
+#include <scoreboard.h>
 #include <util_time.h>
 
 #include "mod_quartpush_private.h"
@@ -127,6 +134,7 @@ struct mqp_manifest {
     mqp_mf_stamp failed;        /* the file as it was when it failed last */
     apr_time_t failed_at;       /* then; 0 when the last reading worked */
     int config_logged;          /* its configuration-time warnings are out */
+    int index;                  /* its cell in each row of mqp_builds */
     apr_pool_t *config_scratch; /* the file parsed at configuration time,
                                  * until every resource is expanded */
     char last_error[512];
@@ -392,6 +400,156 @@ static void mqp_gen_warn(const mqp_manifest *m, const mqp_mf_gen *g,
                      first->path ? first->path : apr_pstrcat(p, "(not below "
                          "base=, so not under ", m->files_dir, ")", NULL),
                      m->files_dir);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * which build each child announces: a table in shared memory, a row per
+ * process (claimed by its pid) and a cell per manifest, written when a
+ * child takes a generation, read by the status page of any child. An
+ * admin sees there the children that disagree after a bad deploy.
+ */
+
+typedef struct {
+    volatile apr_uint64_t mtime;        /* of the file read, 0: none */
+    volatile apr_uint64_t loaded_at;
+} mqp_build_cell;
+
+typedef struct {
+    volatile apr_uint32_t pid;          /* 0: free */
+    apr_uint32_t unused;
+    mqp_build_cell cells[1];            /* mqp_nmanifests of them */
+} mqp_build_row;
+
+static char *mqp_builds;                /* mqp_nrows rows, NULL: none */
+static int mqp_nrows, mqp_nmanifests;
+static apr_size_t mqp_row_size;
+static mqp_build_row *mqp_my_row;
+
+static mqp_build_row *mqp_row(int i)
+{
+    return (mqp_build_row *)(mqp_builds + (apr_size_t)i * mqp_row_size);
+}
+
+/* Every manifest of every server gets its index, and the table its
+ * shared memory (in the parent, once per start and restart). */
+int mqp_manifest_post_config(apr_pool_t *pconf, server_rec *s)
+{
+    apr_shm_t *shm;
+    server_rec *sv;
+    apr_status_t rv;
+    int limit = 0;
+
+    mqp_nmanifests = 0;
+    mqp_builds = NULL;
+    for (sv = s; sv; sv = sv->next) {
+        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                                &quartpush_module);
+        apr_hash_index_t *hi;
+
+        for (hi = sc->manifests ? apr_hash_first(pconf, sc->manifests)
+                                : NULL; hi; hi = apr_hash_next(hi)) {
+            mqp_manifest *m = apr_hash_this_val(hi);
+            m->index = -1;
+        }
+    }
+    for (sv = s; sv; sv = sv->next) {
+        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                                &quartpush_module);
+        apr_hash_index_t *hi;
+
+        for (hi = sc->manifests ? apr_hash_first(pconf, sc->manifests)
+                                : NULL; hi; hi = apr_hash_next(hi)) {
+            mqp_manifest *m = apr_hash_this_val(hi);
+            if (m->index < 0) {
+                m->index = mqp_nmanifests++;
+            }
+        }
+    }
+    if (!mqp_nmanifests
+        || ap_mpm_query(AP_MPMQ_HARD_LIMIT_DAEMONS, &limit) != APR_SUCCESS
+        || limit <= 0) {
+        return OK;
+    }
+    mqp_nrows = limit;
+    mqp_row_size = APR_ALIGN_DEFAULT(sizeof(mqp_build_row)
+                                     + (apr_size_t)(mqp_nmanifests - 1)
+                                       * sizeof(mqp_build_cell));
+    rv = apr_shm_create(&shm, mqp_row_size * (apr_size_t)mqp_nrows, NULL,
+                        pconf);
+    if (rv != APR_SUCCESS) {
+        /* only the status page's view of the other children is lost */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, MQP_LOGNO(00023)
+                     "no shared memory for the builds each child announces: "
+                     "the status page shows its own child's only");
+        return OK;
+    }
+    mqp_builds = apr_shm_baseaddr_get(shm);
+    memset(mqp_builds, 0, mqp_row_size * (apr_size_t)mqp_nrows);
+    return OK;
+}
+
+static void mqp_build_note(const mqp_manifest *m, const mqp_mf_gen *g)
+{
+    if (mqp_my_row && m->index >= 0 && m->index < mqp_nmanifests) {
+        mqp_build_cell *c = &mqp_my_row->cells[m->index];
+        apr_atomic_set64(&c->mtime, g->loaded_at ? (apr_uint64_t)g->stamp.mtime
+                                                 : 0);
+        apr_atomic_set64(&c->loaded_at, (apr_uint64_t)g->loaded_at);
+    }
+}
+
+static apr_status_t mqp_build_row_free(void *data)
+{
+    mqp_build_row *row = data;
+
+    apr_atomic_set32(&row->pid, 0);
+    mqp_my_row = NULL;
+    return APR_SUCCESS;
+}
+
+/* The child's row: a free one, or one of a process that is gone (a child
+ * that crashed does not free its own). */
+static void mqp_build_row_claim(apr_pool_t *pchild)
+{
+    apr_uint32_t me = (apr_uint32_t)getpid();
+    int i;
+
+    for (i = 0; mqp_builds && i < mqp_nrows; ++i) {
+        mqp_build_row *row = mqp_row(i);
+        apr_uint32_t pid = apr_atomic_read32(&row->pid);
+
+        if ((pid == 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+            && apr_atomic_cas32(&row->pid, me, pid) == pid) {
+            memset(row->cells, 0, sizeof(mqp_build_cell)
+                                  * (apr_size_t)mqp_nmanifests);
+            mqp_my_row = row;
+            apr_pool_cleanup_register(pchild, row, mqp_build_row_free,
+                                      apr_pool_cleanup_null);
+            return;
+        }
+    }
+}
+
+void mqp_manifest_children(apr_pool_t *p, const mqp_manifest_info *info,
+                           apr_array_header_t **pchildren)
+{
+    int i;
+
+    *pchildren = apr_array_make(p, 4, sizeof(mqp_manifest_child));
+    for (i = 0; mqp_builds && info->index >= 0 && i < mqp_nrows; ++i) {
+        mqp_build_row *row = mqp_row(i);
+        apr_uint32_t pid = apr_atomic_read32(&row->pid);
+        mqp_manifest_child *c;
+
+        if (!pid || kill((pid_t)pid, 0) != 0) {
+            continue;
+        }
+        c = apr_array_push(*pchildren);
+        c->pid = (pid_t)pid;
+        c->mtime = (apr_time_t)apr_atomic_read64(&row->cells[info->index].mtime);
+        c->loaded_at = (apr_time_t)apr_atomic_read64(
+                                          &row->cells[info->index].loaded_at);
     }
 }
 
@@ -706,6 +864,7 @@ void mqp_manifest_child_init(apr_pool_t *pchild, server_rec *s)
 {
     server_rec *sv;
 
+    mqp_build_row_claim(pchild);
     for (sv = s; sv; sv = sv->next) {
         mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
                                                 &quartpush_module);
@@ -726,6 +885,7 @@ void mqp_manifest_child_init(apr_pool_t *pchild, server_rec *s)
             /* a child started after a deploy holds what the parent read
              * at startup: its first request looks at the file */
             m->next_check = 0;
+            mqp_build_note(m, m->gen);
         }
     }
 }
@@ -742,6 +902,7 @@ static void mqp_gen_publish(mqp_manifest *m, mqp_mf_gen *g)
     int destroy;
 
     g->m = NULL;            /* the parsed file goes with the reload's pool */
+    mqp_build_note(m, g);
     apr_thread_mutex_lock(m->lock);
     old = m->gen;
     m->gen = g;
@@ -839,6 +1000,18 @@ static mqp_mf_gen *mqp_gen_prune(const mqp_mf_gen *g, apr_pool_t *p)
     return ng;
 }
 
+/* While m's file cannot be read: its current generation, less the files
+ * that are gone from disk since (under reload_lock). */
+static void mqp_gen_keep_present(mqp_manifest *m, mqp_mf_gen *cur,
+                                 apr_pool_t *p)
+{
+    mqp_mf_gen *g;
+
+    if (cur->loaded_at && (g = mqp_gen_prune(cur, p)) != NULL) {
+        mqp_gen_publish(m, g);
+    }
+}
+
 /* Looks at m's file when a second has passed since the last look, and
  * swaps in a new generation when it changed, or when a file it left out
  * as missing has come. One thread at a time, which never holds the lock
@@ -870,9 +1043,7 @@ static void mqp_manifest_check(mqp_manifest *m, request_rec *r)
     if (m->failed_at && mqp_stamp_same(&st, &m->failed)) {
         /* the same bad file: only what it keeps of the last good one may
          * have to lose files deleted since */
-        if (cur->loaded_at && (g = mqp_gen_prune(cur, r->pool)) != NULL) {
-            mqp_gen_publish(m, g);
-        }
+        mqp_gen_keep_present(m, cur, r->pool);
         apr_thread_mutex_unlock(m->reload_lock);
         return;
     }
@@ -900,9 +1071,7 @@ static void mqp_manifest_check(mqp_manifest *m, request_rec *r)
         apr_thread_mutex_unlock(m->lock);
         apr_pool_destroy(scratch);
         mqp_give_back_heap(st.size);
-        if (cur->loaded_at && (g = mqp_gen_prune(cur, r->pool)) != NULL) {
-            mqp_gen_publish(m, g);
-        }
+        mqp_gen_keep_present(m, cur, r->pool);
         apr_thread_mutex_unlock(m->reload_lock);
         return;
     }
@@ -1047,6 +1216,7 @@ void mqp_manifest_each(request_rec *r, const mqp_srv_conf *sc, apr_pool_t *p,
         int j;
 
         info.name = m->name;
+        info.index = m->index;
         info.format = qp_manifest_format_name(m->fmt);
         info.settings = qp_manifest_options_str(p, &m->opts);
         info.path = m->path;

@@ -355,6 +355,7 @@ typedef struct {
 
 typedef struct {
     const char *name, *format, *path, *origin;
+    int index;                  /* in the shared table of builds */
     const char *settings;       /* "css-crossorigin=none scripts=module",
                                  * as given, or NULL */
     const char *files_dir;      /* where its files are looked for, or NULL
@@ -370,6 +371,20 @@ typedef struct {
 } mqp_manifest_info;
 
 typedef void mqp_manifest_visit_fn(void *baton, const mqp_manifest_info *info);
+
+/* Which build one child announces (shared memory). */
+typedef struct {
+    pid_t pid;
+    apr_time_t mtime;           /* the file's mtime; 0: none read */
+    apr_time_t loaded_at;
+} mqp_manifest_child;
+
+/* Every child's build of info's manifest, in *pchildren. */
+void mqp_manifest_children(apr_pool_t *p, const mqp_manifest_info *info,
+                           apr_array_header_t **pchildren);
+/* Each manifest's index, and the shared table of the builds the children
+ * announce (post_config). */
+int mqp_manifest_post_config(apr_pool_t *pconf, server_rec *s);
 /* Each manifest of sc's server, by name; with r, as r's response holds it
  * (a status page), without, as configured (apachectl -t). */
 void mqp_manifest_each(request_rec *r, const mqp_srv_conf *sc, apr_pool_t *p,

@@ -178,7 +178,23 @@ static const char *mqp_resource_text(apr_pool_t *p, const qp_resource *res)
 static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
 {
     json_t *manifests = baton, *m, *resources = json_array();
+    json_t *children = json_array();
+    apr_array_header_t *kids;
+    apr_pool_t *p;
     int i, k;
+
+    /* which build each child announces */
+    apr_pool_create(&p, NULL);
+    mqp_manifest_children(p, info, &kids);
+    for (k = 0; k < kids->nelts; ++k) {
+        const mqp_manifest_child *c = &APR_ARRAY_IDX(kids, k,
+                                                     mqp_manifest_child);
+        json_array_append_new(children, json_pack("{s:I, s:I, s:I}",
+            "pid", (json_int_t)c->pid,
+            "file_mtime", (json_int_t)apr_time_sec(c->mtime),
+            "loaded_at", (json_int_t)apr_time_sec(c->loaded_at)));
+    }
+    apr_pool_destroy(p);
 
     for (i = 0; i < info->resources->nelts; ++i) {
         const mqp_manifest_resource *res = &APR_ARRAY_IDX(info->resources, i,
@@ -219,6 +235,7 @@ static void mqp_json_manifest(void *baton, const mqp_manifest_info *info)
                         json_integer(apr_time_sec(info->failed_at)) :
                         json_null());
     json_object_set_new(m, "resources", resources);
+    json_object_set_new(m, "children", children);
     json_array_append_new(manifests, m);
 }
 
@@ -226,6 +243,7 @@ static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
 {
     request_rec *r = baton;
     char loaded[APR_RFC822_DATE_LEN], mtime[APR_RFC822_DATE_LEN];
+    apr_array_header_t *kids;
     int i, k;
 
     apr_rfc822_date(loaded, info->loaded_at);
@@ -258,6 +276,22 @@ static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
                info->entries, info->missing,
                info->last_error ? ap_escape_html(r->pool, info->last_error)
                                 : "none");
+    mqp_manifest_children(r->pool, info, &kids);
+    if (kids->nelts) {
+        ap_rputs("<table>\n<tr><th>Child (pid)</th><th>Build announced "
+                 "(the file's mtime)</th><th>Read at</th></tr>\n", r);
+        for (k = 0; k < kids->nelts; ++k) {
+            const mqp_manifest_child *c = &APR_ARRAY_IDX(kids, k,
+                                                         mqp_manifest_child);
+            apr_rfc822_date(mtime, c->mtime);
+            apr_rfc822_date(loaded, c->loaded_at);
+            ap_rprintf(r, "<tr><td>%" APR_PID_T_FMT "</td><td>%s</td>"
+                       "<td>%s</td></tr>\n", c->pid,
+                       c->loaded_at ? mtime : "none: not read",
+                       c->loaded_at ? loaded : "");
+        }
+        ap_rputs("</table>\n", r);
+    }
     if (!info->resources->nelts) {
         ap_rputs("<p>No resource names it.</p>\n", r);
         return;
