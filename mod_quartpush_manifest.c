@@ -886,6 +886,17 @@ void mqp_manifest_child_init(apr_pool_t *pchild, server_rec *s)
              * at startup: its first request looks at the file */
             m->next_check = 0;
             mqp_build_note(m, m->gen);
+            /* the parent read it as root; the children, as httpd's User,
+             * read it again at each deploy: say now if they cannot */
+            if (m->gen->loaded_at && access(m->path, R_OK) != 0
+                && errno == EACCES) {
+                ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
+                             MQP_LOGNO(00024) "QuartPushManifest %s (%s): "
+                             "httpd's children (User) cannot read %s: its "
+                             "builds are announced as read at startup, and "
+                             "no deploy is seen until a restart", m->name,
+                             m->origin, m->path);
+            }
         }
     }
 }

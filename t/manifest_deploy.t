@@ -21,7 +21,7 @@ use JSON::PP;
 use POSIX ();
 use Time::HiRes qw(time sleep);
 
-plan tests => 28;
+plan tests => 29;
 
 my $dist = "$FindBin::Bin/../test/manifest/vite-app/dist";
 my $root = catfile(Apache::Test::vars('documentroot'), 'deploy');
@@ -120,6 +120,14 @@ sub log_count {
     my ($re) = @_;
     open my $l, '<', $error_log or return 0;
     return scalar grep { /$re/ } <$l>;
+}
+
+# 0. a manifest that httpd's children cannot read (the parent, as root,
+# can): said once each child starts
+SKIP: {
+    skip 'the suite does not run as root: the children can read what the parent reads', 1 if $> != 0;
+    ok(log_count(qr/QP00024: QuartPushManifest private .*httpd's children \(User\) cannot read .*mf-private\/manifest\.json/) >= 1,
+       'a manifest that httpd\'s User cannot read: a warning when a child starts (QP00024)');
 }
 
 # 1. httpd started without the build: the pages answer, announcing nothing
