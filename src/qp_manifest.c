@@ -1193,28 +1193,92 @@ static const char *qp_mf_expand_vite(qp_mf_out *out, apr_pool_t *tmp)
     return NULL;
 }
 
+/* The edit distance between a and b (Levenshtein), or -1 when either is
+ * longer than QP_MF_NEAR_MAX: for naming the keys nearest to a key that
+ * is not in a manifest (a typo, or the last build's hashed chunk name). */
+#define QP_MF_NEAR_MAX   256
+#define QP_MF_NEAR_SCAN  10000      /* keys compared at most */
+#define QP_MF_NEAR_SHOWN 5
+
+static int qp_mf_distance(const char *a, const char *b)
+{
+    int row[QP_MF_NEAR_MAX + 1];
+    apr_size_t la = strlen(a), lb = strlen(b), i, j;
+
+    if (la > QP_MF_NEAR_MAX || lb > QP_MF_NEAR_MAX) {
+        return -1;
+    }
+    for (j = 0; j <= lb; ++j) {
+        row[j] = (int)j;
+    }
+    for (i = 1; i <= la; ++i) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (j = 1; j <= lb; ++j) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) {
+                best = up + 1;
+            }
+            if (row[j - 1] + 1 < best) {
+                best = row[j - 1] + 1;
+            }
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* "no key ..." with the manifest's entries when it has a few (Vite's
+ * isEntry keys, entrypoints' names), else the nearest of its entries, or
+ * of its keys when none is an entry (flat). */
 static const char *qp_mf_unknown_key(const qp_manifest_t *m, apr_pool_t *p,
                                      const char *key)
 {
+    const qp_mf_node *near[QP_MF_NEAR_SHOWN];
+    int dist[QP_MF_NEAR_SHOWN];
     const char *list = NULL;
-    int i, shown = 0;
+    int i, k, n = 0, entries = 0, scanned = 0;
 
     for (i = 0; i < m->nodes->nelts; ++i) {
+        entries += APR_ARRAY_IDX(m->nodes, i, const qp_mf_node *)->is_entry;
+    }
+    for (i = 0; i < m->nodes->nelts && scanned < QP_MF_NEAR_SCAN; ++i) {
         const qp_mf_node *node = APR_ARRAY_IDX(m->nodes, i, const qp_mf_node *);
-        if (!node->is_entry) {
+        int d;
+
+        if (entries && !node->is_entry) {
             continue;
         }
-        if (shown == 5) {
-            list = apr_pstrcat(p, list, ", ...", NULL);
-            break;
+        ++scanned;
+        if (entries && entries <= QP_MF_NEAR_SHOWN) {
+            d = 0;              /* a few: all of them, in the file's order */
         }
-        list = apr_psprintf(p, "%s%s'%s'", list ? list : "",
-                            list ? ", " : "", node->key);
-        ++shown;
+        else if ((d = qp_mf_distance(key, node->key)) < 0) {
+            continue;
+        }
+        /* kept sorted by distance, the file's order among equals */
+        if (n == QP_MF_NEAR_SHOWN && d >= dist[n - 1]) {
+            continue;
+        }
+        k = n < QP_MF_NEAR_SHOWN ? n++ : n - 1;
+        while (k > 0 && dist[k - 1] > d) {
+            near[k] = near[k - 1];
+            dist[k] = dist[k - 1];
+            --k;
+        }
+        near[k] = node;
+        dist[k] = d;
+    }
+    for (i = 0; i < n; ++i) {
+        list = apr_psprintf(p, "%s%s'%s'", list ? list : "", list ? ", " : "",
+                            near[i]->key);
     }
     return apr_psprintf(p, "no key '%s' in the manifest%s%s%s", key,
-                        list ? " (its entries: " : "", list ? list : "",
-                        list ? ")" : "");
+                        !list ? "" : entries && entries <= QP_MF_NEAR_SHOWN ?
+                        " (its entries: " : entries ?
+                        " (the nearest of its entries: " : " (the nearest of "
+                        "its keys: ", list ? list : "", list ? ")" : "");
 }
 
 const char *qp_manifest_expand(const apr_array_header_t **pfiles,

@@ -725,8 +725,31 @@ static void test_flat(void)
                   "flat: a font, in CORS mode as browsers fetch fonts");
     qp_tap_is_str(expand(m, "main.js.map"), "asset /build/main.1a2b3c4d.js.map",
                   "flat: an unknown extension has no as=");
-    qp_tap_is_str(expand(m, "app.js"), "error: no key 'app.js' in the manifest",
-                  "flat: an unknown name");
+    qp_tap_is_str(expand(m, "app.js"), "error: no key 'app.js' in the manifest "
+                  "(the nearest of its keys: 'main.js', 'main.css', 'main.js.map', "
+                  "'images/logo.png', 'fonts/inter.woff2')",
+                  "flat: an unknown name names the nearest keys, nearest first");
+    qp_tap_is_str(expand(m, "mian.css"), "error: no key 'mian.css' in the manifest "
+                  "(the nearest of its keys: 'main.css', 'main.js', 'main.js.map', "
+                  "'images/logo.png', 'fonts/inter.woff2')",
+                  "flat: a typo names the key meant first");
+    {
+        /* more entries than are shown: the nearest of them */
+        qp_manifest_t *v;
+        const char *many =
+            "{\"a.html\": {\"file\": \"a.js\", \"isEntry\": true},"
+            " \"blog.html\": {\"file\": \"b.js\", \"isEntry\": true},"
+            " \"shop.html\": {\"file\": \"c.js\", \"isEntry\": true},"
+            " \"cart.html\": {\"file\": \"d.js\", \"isEntry\": true},"
+            " \"admin.html\": {\"file\": \"e.js\", \"isEntry\": true},"
+            " \"index.html\": {\"file\": \"f.js\", \"isEntry\": true},"
+            " \"_index-chunk.js\": {\"file\": \"g.js\"}}";
+        qp_tap_ok(parse(&v, QP_MANIFEST_VITE, many, "/") == NULL, "vite: 6 entries parse");
+        qp_tap_is_str(expand(v, "indx.html"), "error: no key 'indx.html' in the "
+                      "manifest (the nearest of its entries: 'index.html', "
+                      "'a.html', 'blog.html', 'shop.html', 'cart.html')",
+                      "vite: more than 5 entries: the nearest entries, never a chunk");
+    }
     /* Propshaft before 1.1 (Rails 7.x), prefix /assets */
     qp_tap_is_str(parse_expand(QP_MANIFEST_FLAT,
                   "{\"application.css\": \"application-6d58c9e6.css\","
