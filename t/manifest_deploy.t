@@ -21,7 +21,7 @@ use JSON::PP;
 use POSIX ();
 use Time::HiRes qw(time sleep);
 
-plan tests => 29;
+plan tests => 33;
 
 my $dist = "$FindBin::Bin/../test/manifest/vite-app/dist";
 my $root = catfile(Apache::Test::vars('documentroot'), 'deploy');
@@ -283,3 +283,36 @@ my $g5 = build_json(5);
 deploy($g5);
 ($ok, $seen) = hinted_soon('/dp-index/', urls(files_of_entry($g5, 'index.html')));
 ok($ok, 'a good build after all that is announced within 3 s') or diag explain $seen;
+
+# 9. a build that keeps the manifest's size and mtime is seen all the
+# same: by rename (a reproducible build's "touch -r old new; mv new
+# old": a new inode) and in place (rsync --inplace -t: the same inode,
+# the mtime set back; only the ctime says it changed)
+sub same_stamp_deploy {
+    my ($json, $in_place) = @_;
+    my @old = stat $manifest or die "stat $manifest: $!";
+    length($json) == $old[7] or die 'the builds differ in size';
+    deploy($json, no_manifest => 1);
+    if ($in_place) {
+        open my $out, '+<', $manifest or die "$manifest: $!";
+        print $out $json;
+        close $out;
+    }
+    else {
+        write_file("$manifest.new", $json);
+        utime $old[8], $old[9], "$manifest.new";
+        rename "$manifest.new", $manifest or die "rename: $!";
+    }
+    utime $old[8], $old[9], $manifest;
+    my @new = stat $manifest;
+    return $new[7] == $old[7] && $new[9] == $old[9];
+}
+my $g6 = build_json(6);
+ok(same_stamp_deploy($g6, 0), 'build 6 by rename, with the size and the mtime of build 5');
+($ok, $seen) = hinted_soon('/dp-index/', urls(files_of_entry($g6, 'index.html')));
+ok($ok, '... is announced within 3 s') or diag explain $seen;
+my $g7 = build_json(7);
+ok(same_stamp_deploy($g7, 1), 'build 7 in place, with the size and the mtime of build 6');
+($ok, $seen) = hinted_soon('/dp-index/', urls(files_of_entry($g7, 'index.html')));
+ok($ok, '... is announced within 3 s') or diag explain $seen;
+

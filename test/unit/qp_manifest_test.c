@@ -657,12 +657,41 @@ static int count_lines(const char *s)
     return n;
 }
 
+/* A lattice of levels chunks deep, two per level, each importing both
+ * of the next level: 2^levels paths from the entry to the last level,
+ * but 2 * levels + 1 files. */
+static const char *vite_lattice(int levels)
+{
+    const char *json = "{\"e.html\": {\"file\": \"e.js\", \"isEntry\": true, "
+                       "\"imports\": [\"_a1.js\", \"_b1.js\"]}";
+    int k;
+
+    for (k = 1; k <= levels; ++k) {
+        const char *imports = k < levels ?
+            apr_psprintf(pool, "\"_a%d.js\", \"_b%d.js\"", k + 1, k + 1) : "";
+        json = apr_psprintf(pool, "%s, \"_a%d.js\": {\"file\": \"a%d.js\", "
+                            "\"imports\": [%s]}, \"_b%d.js\": {\"file\": "
+                            "\"b%d.js\", \"imports\": [%s]}", json, k, k,
+                            imports, k, k, imports);
+    }
+    return apr_pstrcat(pool, json, "}", NULL);
+}
+
 static void test_bounds(void)
 {
     apr_array_header_t *parts;
     const char *r;
     int i;
 
+    /* shared chunks: each once, after its own imports, the deepest first */
+    r = parse_expand(QP_MANIFEST_VITE, vite_lattice(9), "/", "e.html");
+    qp_tap_ok(count_lines(r) == 19, "bounds: a lattice of 9 levels of 2 chunks is 19 files");
+    qp_tap_ok(!strncmp(r, "module /e.js", 12) && strstr(r, "/a9.js") < strstr(r, "/a8.js")
+              && strstr(r, "/b9.js") < strstr(r, "/a8.js"),
+              "bounds: ... the entry first, then each chunk after the ones it imports");
+    /* 2^60 paths: a walk that does not expand each chunk once never ends */
+    qp_tap_ok(count_lines(parse_expand(QP_MANIFEST_VITE, vite_lattice(60), "/", "e.html")) == 121,
+              "bounds: a lattice of 60 levels is 121 files: each chunk is walked once");
     qp_tap_ok(count_lines(parse_expand(QP_MANIFEST_VITE, vite_many(499, 0), "/", "e.js")) == 999,
               "bounds: an entry with 499 chunks and their CSS: 999 files");
     qp_tap_ok(count_lines(parse_expand(QP_MANIFEST_VITE, vite_many(999, 2), "/", "e.js")) == 1000,
