@@ -403,6 +403,33 @@ static void mqp_gen_warn(const mqp_manifest *m, const mqp_mf_gen *g,
     }
 }
 
+/* Calls visit once for each manifest of every server: a virtual host's
+ * table has the main server's manifests too. */
+typedef void mqp_manifest_fn(mqp_manifest *m, void *baton);
+
+static void mqp_manifests_each(apr_pool_t *p, server_rec *s,
+                               mqp_manifest_fn *visit, void *baton)
+{
+    apr_hash_t *seen = apr_hash_make(p);
+    server_rec *sv;
+
+    for (sv = s; sv; sv = sv->next) {
+        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
+                                                &quartpush_module);
+        apr_hash_index_t *hi;
+
+        for (hi = sc->manifests ? apr_hash_first(p, sc->manifests) : NULL;
+             hi; hi = apr_hash_next(hi)) {
+            mqp_manifest *m = apr_hash_this_val(hi);
+
+            if (!apr_hash_get(seen, &m, sizeof(m))) {
+                apr_hash_set(seen, apr_pmemdup(p, &m, sizeof(m)), sizeof(m), m);
+                visit(m, baton);
+            }
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------
  * which build each child announces: a table in shared memory, a row per
  * process (claimed by its pid) and a cell per manifest, written when a
@@ -433,39 +460,21 @@ static mqp_build_row *mqp_row(int i)
 
 /* Every manifest of every server gets its index, and the table its
  * shared memory (in the parent, once per start and restart). */
+static void mqp_manifest_number(mqp_manifest *m, void *baton)
+{
+    (void)baton;
+    m->index = mqp_nmanifests++;
+}
+
 int mqp_manifest_post_config(apr_pool_t *pconf, server_rec *s)
 {
     apr_shm_t *shm;
-    server_rec *sv;
     apr_status_t rv;
     int limit = 0;
 
     mqp_nmanifests = 0;
     mqp_builds = NULL;
-    for (sv = s; sv; sv = sv->next) {
-        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
-                                                &quartpush_module);
-        apr_hash_index_t *hi;
-
-        for (hi = sc->manifests ? apr_hash_first(pconf, sc->manifests)
-                                : NULL; hi; hi = apr_hash_next(hi)) {
-            mqp_manifest *m = apr_hash_this_val(hi);
-            m->index = -1;
-        }
-    }
-    for (sv = s; sv; sv = sv->next) {
-        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
-                                                &quartpush_module);
-        apr_hash_index_t *hi;
-
-        for (hi = sc->manifests ? apr_hash_first(pconf, sc->manifests)
-                                : NULL; hi; hi = apr_hash_next(hi)) {
-            mqp_manifest *m = apr_hash_this_val(hi);
-            if (m->index < 0) {
-                m->index = mqp_nmanifests++;
-            }
-        }
-    }
+    mqp_manifests_each(pconf, s, mqp_manifest_number, NULL);
     if (!mqp_nmanifests
         || ap_mpm_query(AP_MPMQ_HARD_LIMIT_DAEMONS, &limit) != APR_SUCCESS
         || limit <= 0) {
@@ -822,83 +831,80 @@ const char *mqp_manifest_resolve(apr_pool_t *p, const mqp_srv_conf *sc,
 /* Once the configuration is read (apachectl -t, each start and restart):
  * the warnings of each manifest, once (not on the first of httpd's two
  * passes over the configuration at startup). */
+/* What a walk over the manifests needs of its caller. */
+typedef struct {
+    server_rec *s;
+    apr_pool_t *p;
+    int say;                    /* config_done: log the warnings */
+} mqp_config_done_baton;
+
+static void mqp_manifest_configured(mqp_manifest *m, void *baton)
+{
+    mqp_config_done_baton *b = baton;
+
+    /* every resource is expanded: the parsed file goes now, not in the
+     * children's copy of the parent's heap */
+    if (m->config_scratch) {
+        apr_pool_destroy(m->config_scratch);
+        m->config_scratch = NULL;
+        mqp_give_back_heap(m->gen->stamp.size);
+    }
+    if (m->config_logged || !b->say) {
+        return;
+    }
+    m->config_logged = 1;
+    if (!m->gen->loaded_at) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, b->s, MQP_LOGNO(00020)
+                     "QuartPushManifest %s (%s): %s; its resources announce "
+                     "nothing until it can be read (httpd looks again once a "
+                     "second; the parameter 'required' makes this an error)",
+                     m->name, m->origin, m->last_error);
+    }
+    mqp_gen_warn(m, m->gen, b->s, b->p);
+}
+
 void mqp_manifest_config_done(apr_pool_t *ptemp, server_rec *s, int say)
 {
-    server_rec *sv;
+    mqp_config_done_baton b;
 
-    for (sv = s; sv; sv = sv->next) {
-        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
-                                                &quartpush_module);
-        apr_hash_index_t *hi;
+    b.s = s;
+    b.p = ptemp;
+    b.say = say;
+    mqp_manifests_each(ptemp, s, mqp_manifest_configured, &b);
+}
 
-        for (hi = sc->manifests ? apr_hash_first(ptemp, sc->manifests)
-                                : NULL; hi; hi = apr_hash_next(hi)) {
-            mqp_manifest *m = apr_hash_this_val(hi);
+/* Each child: the manifest's locks, and its build noted. */
+static void mqp_manifest_child_start(mqp_manifest *m, void *baton)
+{
+    mqp_config_done_baton *b = baton;
+    apr_pool_t *pchild = b->p;
 
-            /* every resource is expanded: the parsed file goes now, not
-             * in the children's copy of the parent's heap */
-            if (m->config_scratch) {
-                apr_pool_destroy(m->config_scratch);
-                m->config_scratch = NULL;
-                mqp_give_back_heap(m->gen->stamp.size);
-            }
-            if (m->config_logged || !say) {
-                continue;
-            }
-            m->config_logged = 1;
-            if (!m->gen->loaded_at) {
-                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, MQP_LOGNO(00020)
-                             "QuartPushManifest %s (%s): %s; its resources "
-                             "announce nothing until it can be read (httpd "
-                             "looks again once a second; the parameter "
-                             "'required' makes this an error)", m->name,
-                             m->origin, m->last_error);
-            }
-            mqp_gen_warn(m, m->gen, s, ptemp);
-        }
+    apr_thread_mutex_create(&m->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    apr_thread_mutex_create(&m->reload_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    /* a child started after a deploy holds what the parent read at
+     * startup: its first request looks at the file */
+    m->next_check = 0;
+    mqp_build_note(m, m->gen);
+    /* the parent read it as root; the children, as httpd's User, read it
+     * again at each deploy: say now if they cannot */
+    if (m->gen->loaded_at && access(m->path, R_OK) != 0 && errno == EACCES) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, b->s, MQP_LOGNO(00024)
+                     "QuartPushManifest %s (%s): httpd's children (User) "
+                     "cannot read %s: its builds are announced as read at "
+                     "startup, and no deploy is seen until a restart",
+                     m->name, m->origin, m->path);
     }
 }
 
-/* every manifest of every server gets its locks in each child */
 void mqp_manifest_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    server_rec *sv;
+    mqp_config_done_baton b;
 
+    b.s = s;
+    b.p = pchild;
+    b.say = 1;
     mqp_build_row_claim(pchild);
-    for (sv = s; sv; sv = sv->next) {
-        mqp_srv_conf *sc = ap_get_module_config(sv->module_config,
-                                                &quartpush_module);
-        apr_hash_index_t *hi;
-
-        if (!sc->manifests) {
-            continue;
-        }
-        for (hi = apr_hash_first(pchild, sc->manifests); hi;
-             hi = apr_hash_next(hi)) {
-            mqp_manifest *m = apr_hash_this_val(hi);
-            if (m->lock) {
-                continue;   /* a virtual host sees the main server's too */
-            }
-            apr_thread_mutex_create(&m->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
-            apr_thread_mutex_create(&m->reload_lock, APR_THREAD_MUTEX_DEFAULT,
-                                    pchild);
-            /* a child started after a deploy holds what the parent read
-             * at startup: its first request looks at the file */
-            m->next_check = 0;
-            mqp_build_note(m, m->gen);
-            /* the parent read it as root; the children, as httpd's User,
-             * read it again at each deploy: say now if they cannot */
-            if (m->gen->loaded_at && access(m->path, R_OK) != 0
-                && errno == EACCES) {
-                ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
-                             MQP_LOGNO(00024) "QuartPushManifest %s (%s): "
-                             "httpd's children (User) cannot read %s: its "
-                             "builds are announced as read at startup, and "
-                             "no deploy is seen until a restart", m->name,
-                             m->origin, m->path);
-            }
-        }
-    }
+    mqp_manifests_each(pchild, s, mqp_manifest_child_start, &b);
 }
 
 /* ------------------------------------------------------------------------
