@@ -183,7 +183,6 @@ typedef enum {
 typedef enum {
     MQP_SKIP_NOT_GET = 0,       /* not a GET */
     MQP_SKIP_OFF,               /* QuartPush off, no-quartpush */
-    MQP_SKIP_CONDITIONAL,       /* If-None-Match, If-Modified-Since */
     MQP_SKIP_ERROR,             /* the response will be an error */
     MQP_SKIP_HTTP1,             /* HTTP/1.x without QuartPushEarlyHints h1 */
     MQP_SKIP_CLIENT_REFUSES_PUSH,   /* and no hints can reach it */

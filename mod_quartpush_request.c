@@ -20,7 +20,7 @@
 #include "mod_quartpush_private.h"
 
 const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
-    "not_get", "off", "conditional", "error", "http1",
+    "not_get", "off", "error", "http1",
     "client_refuses_push", "pushed_request", "h2push_off", "not_navigation",
     "limit", "cookie", "size", "missing"
 };
@@ -163,8 +163,8 @@ static int mqp_hints_wanted(const request_rec *r, int hints)
  * command), every client is treated as one that refuses push, and the
  * hints it gets say nopush.
  * With predict, the configured links go out before the handler runs, so
- * that the responses that will predictably be a 304 or an error are left
- * out; d->for_response then says that the response is one to announce for,
+ * that the responses that will predictably be an error are left out (a
+ * revalidation is not one: only the handler knows whether it is a 304); d->for_response then says that the response is one to announce for,
  * whatever the client accepts. The API asks without predict: a handler
  * that pushes knows its response. */
 void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
@@ -194,11 +194,11 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
         MQP_NOTHING(MQP_SKIP_OFF, "no-quartpush is set");
     }
     if (predict) {
-        if (apr_table_get(r->headers_in, "If-None-Match")
-            || apr_table_get(r->headers_in, "If-Modified-Since")) {
-            MQP_NOTHING(MQP_SKIP_CONDITIONAL, "conditional request (the "
-                        "client revalidates its cache)");
-        }
+        /* If-None-Match and If-Modified-Since do not count: whether the
+         * answer is a 304 is known only once the handler has run, and a
+         * navigation that revalidates after a deploy (an old ETag) is the
+         * one that most needs the new files; when it is a 304 the browser
+         * takes what the 103 names from its cache (docs/push-or-hints.md) */
         if (r->status >= 400) {
             MQP_NOTHING(MQP_SKIP_ERROR, "error response");
         }

@@ -31,7 +31,7 @@
  * a new module loaded by a graceful restart never reads a segment that an
  * older one laid out differently. */
 #ifndef MQP_COUNTERS_LAYOUT_TEST
-#define MQP_COUNTERS_MAGIC 0x51504303u      /* "QPC", layout 3 */
+#define MQP_COUNTERS_MAGIC 0x51504304u      /* "QPC", layout 4 */
 #else
 /* t/counters_upgrade.t loads a build with another layout over this one */
 #define MQP_COUNTERS_MAGIC 0x515043ffu
@@ -149,7 +149,6 @@ static const struct {
 static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
     "requests: not a GET",
     "requests: QuartPush off or no-quartpush",
-    "requests: conditional (revalidation)",
     "requests: the response will be an error",
     "requests: HTTP/1.x (no QuartPushEarlyHints h1)",
     "requests: client refuses push, no hints possible",
