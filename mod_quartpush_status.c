@@ -105,6 +105,7 @@ static void mqp_counters_read(mqp_counters *c)
     c->pushes = apr_atomic_read64(&mqp_ctr->pushes);
     c->hints = apr_atomic_read64(&mqp_ctr->hints);
     c->api_calls = apr_atomic_read64(&mqp_ctr->api_calls);
+    c->backend_hints_ignored = apr_atomic_read64(&mqp_ctr->backend_hints_ignored);
     for (i = 0; i < MQP_SKIP_COUNT; ++i) {
         c->skipped[i] = apr_atomic_read64(&mqp_ctr->skipped[i]);
     }
@@ -143,6 +144,12 @@ static const struct {
     { "api_calls", "quartpush_make_push_promise() calls",
       "Calls of quartpush_make_push_promise() by other modules",
       APR_OFFSETOF(mqp_counters, api_calls) },
+    { "backend_hints_ignored", "Links of a handler's later 103, which "
+      "browsers ignore (QuartPushBackendHints)",
+      "Links of a 103 that a handler (a proxied backend) sent after the "
+      "first 103 of the response, which browsers ignore: "
+      "QuartPushBackendHints merge sends one 103 with both",
+      APR_OFFSETOF(mqp_counters, backend_hints_ignored) },
     { NULL, NULL, NULL, 0 }
 };
 

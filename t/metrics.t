@@ -110,7 +110,7 @@ for my $reason (sort keys %{ $json->{counters}{skipped} }) {
                                          : 'quartpush_requests_skipped_total',
                   qq({reason="$reason"}), $json->{counters}{skipped}{$reason} ];
 }
-is(scalar(@same), 7 + 12, 'JSON has the 7 counters and the 12 skip reasons');
+is(scalar(@same), 8 + 12, 'JSON has the 8 counters and the 12 skip reasons');
 is_deeply([ map { value($now, $_->[0], $_->[1]) } @same ], [ map { $_->[2] } @same ],
           'each counter of ?json is a sample of ?metrics, with the same value')
     or diag explain [ map { "$_->[0]$_->[1]" } @same ];
