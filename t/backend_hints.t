@@ -21,7 +21,7 @@ unless (Apache::Test::have_module('mod_proxy_http.c')) {
     fail('mod_proxy_http is loaded (t/TEST.PL @needed)');
     exit 1;
 }
-plan tests => 26;
+plan tests => 32;
 
 my $backend = start_backend103();
 
@@ -109,3 +109,31 @@ $res = client_for('h2hints')->get('/b103m/one?c=push');
 ok(grep({ $_ eq '/static/css/site.css' } @{ paths_of($res) }),
    "merge, a push client: mod_quartpush's link is pushed from the backend's 103")
     or diag explain paths_of($res);
+
+# HTTP/1.1 (QuartPushEarlyHints h1): the same single 103, as text
+for my $vhost ('h1tls', 'h2c') {
+    my $raw = raw_http1($vhost, "GET /b103mh1/one?c=$vhost HTTP/1.1\r\nHost: localhost\r\n"
+        . NAVIGATION_RAW . "Connection: close\r\n\r\n");
+    my @hints = grep { $_->{status} == 103 } @{ $raw->{blocks} };
+    if ($vhost eq 'h1tls') {
+        is(scalar @hints, 1, 'merge over HTTP/1.1 (TLS): one 103');
+        is_deeply([ map { $_->[1] } grep { lc $_->[0] eq 'link' } @{ $hints[0]{header_list} || [] } ],
+                  [$css, $js], '... with both sets, one Link header each')
+            or diag $raw->{bytes};
+    }
+    else {
+        is(scalar @hints, 1, 'merge over HTTP/1.1 (cleartext): one 103') or diag $raw->{bytes};
+    }
+}
+
+# a backend's 103 of 80 KB of links: the merged one keeps under the 48 KB
+# that one 103 may carry (nghttp2 resets a stream whose header block is
+# over 64 KB), mod_quartpush's link first
+$res = browser('h2hints', '/b103m/big?c=big');
+my @big = @{ links_of($res->{interim}[0] || {}) };
+my $bytes = 0;
+$bytes += length('link') + length($_) + 32 for @big;
+is($res->{status}, 200, 'merge, a backend 103 of 80 KB: the page answers 200');
+ok(@big > 100 && $bytes <= 48 * 1024,
+   "... its one 103 keeps under 48 KB of Link headers (@{[ scalar @big ]} links, $bytes bytes)");
+is($big[0], $css, "... mod_quartpush's link first");

@@ -8,6 +8,8 @@
 #   /two       two 103s, then the page
 #   /none      no 103: the page only
 #   /continue  an unasked-for 100 Continue, then a 103, then the page
+#   /big       one 103 of 400 links of some 200 bytes (80 KB), in lines of
+#              30 (mod_proxy_http takes 100 lines of 8 KB at most)
 #   /page      the page of t/htdocs/browser/hints/index.cgi, after a 103
 #              naming its script and 300 ms of work (for Chromium)
 import os
@@ -53,6 +55,11 @@ class Handler(socketserver.StreamRequestHandler):
         elif path == '/continue':
             out.write(b'HTTP/1.1 100 Continue\r\n\r\n')
             out.write(hints(JS))
+        elif path == '/big':
+            links = ['</static/big/%03d-%s.js>; rel=preload; as=script'
+                     % (i, 'x' * 160) for i in range(400)]
+            out.write(hints(*(', '.join(links[i:i + 30])
+                              for i in range(0, 400, 30))))
         elif path == '/page':
             out.write(hints(BROWSER_JS))
             out.flush()
