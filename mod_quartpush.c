@@ -10,6 +10,7 @@
  *   mod_quartpush_h2.c       everything that asks or tells mod_http2
  *   mod_quartpush_api.c      the API for other modules (mod_quartpush.h)
  *   mod_quartpush_manifest.c asset manifests: QuartPushManifest, @NAME:KEY
+ *   mod_quartpush_backend.c  a handler's own 103: QuartPushBackendHints
  *   mod_quartpush_status.c   counters, quartpush-status, DUMP_QUARTPUSH
  *   src/qp_*.c               the pure library: links, routes, digest, JSON,
  *                            manifests
@@ -76,6 +77,7 @@ static int mqp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 static void mqp_child_init(apr_pool_t *pchild, server_rec *s)
 {
     mqp_manifest_child_init(pchild, s);
+    mqp_backend_child_init(pchild);
 }
 
 static void mqp_register_hooks(apr_pool_t *p)
@@ -123,6 +125,11 @@ static void mqp_register_hooks(apr_pool_t *p)
      * leave (mod_proxy_http replaces r->headers_out in its handler) */
     ap_register_output_filter(MQP_LINKS_FILTER, mqp_links_out_filter, NULL,
                               AP_FTYPE_CONTENT_SET);
+    /* a handler's own 103s (a proxied backend's), read on the connection
+     * before mod_http2 and mod_ssl: ap_send_interim_response writes them
+     * there; added in fixups when the module announced */
+    ap_register_output_filter(MQP_BACKEND_FILTER, mqp_backend_out_filter,
+                              NULL, AP_FTYPE_CONNECTION);
     /* both filters from one insert_filter hook: every request runs it */
     ap_hook_insert_filter(mqp_insert_filters, filters_after, NULL,
                           APR_HOOK_LAST);

@@ -30,6 +30,8 @@ void *mqp_create_dir_conf(apr_pool_t *p, char *dir)
     dc->link_header = MQP_UNSET;
     dc->early_hints = MQP_UNSET;
     dc->h2push = MQP_UNSET;
+    dc->backend_hints = MQP_UNSET;
+    dc->scope = dir;
     return dc;
 }
 
@@ -40,7 +42,8 @@ static int mqp_dir_conf_unset(const mqp_dir_conf *dc)
     return (!dc->links || dc->links->nelts == 0)
         && dc->enabled == MQP_UNSET && dc->limit == MQP_UNSET
         && dc->link_header == MQP_UNSET && dc->early_hints == MQP_UNSET
-        && dc->h2push == MQP_UNSET && !dc->cookie;
+        && dc->h2push == MQP_UNSET && dc->backend_hints == MQP_UNSET
+        && !dc->cookie;
 }
 
 void *mqp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
@@ -67,6 +70,9 @@ void *mqp_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     dc->early_hints = add->early_hints != MQP_UNSET ?
                       add->early_hints : base->early_hints;
     dc->h2push = add->h2push != MQP_UNSET ? add->h2push : base->h2push;
+    dc->backend_hints = add->backend_hints != MQP_UNSET ?
+                        add->backend_hints : base->backend_hints;
+    dc->scope = add->scope ? add->scope : base->scope;
     dc->cookie = add->cookie ? add->cookie : base->cookie;
     /* no copy when only one side declares resources (the usual case) */
     dc->links = qp_links_merge(p, base->links, add->links);
@@ -148,6 +154,25 @@ static const char *mqp_cmd_early_hints(cmd_parms *cmd, void *dconf,
                             "or more of on, h1 and all)", name);
     }
     dc->early_hints = value;
+    return NULL;
+}
+
+/* QuartPushBackendHints first|merge */
+static const char *mqp_cmd_backend_hints(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    mqp_dir_conf *dc = dconf;
+
+    if (!strcasecmp(arg, "first")) {
+        dc->backend_hints = 0;
+    }
+    else if (!strcasecmp(arg, "merge")) {
+        dc->backend_hints = 1;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid value "
+                            "(expected first or merge)", cmd->cmd->name, arg);
+    }
     return NULL;
 }
 
@@ -653,6 +678,12 @@ const command_rec mqp_cmds[] = {
                    "NAME [max-age=SECONDS] | off: remember in a cookie what "
                    "each client was pushed or hinted, and do not send it "
                    "again (default off)"),
+    AP_INIT_TAKE1("QuartPushBackendHints", mqp_cmd_backend_hints, NULL,
+                  RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "first|merge: when the handler (a proxied backend) sends "
+                  "its own 103, send mod_quartpush's first (first, the "
+                  "default) or join its links to the backend's first 103, "
+                  "or to the final Link header when none comes (merge)"),
     AP_INIT_TAKE1("QuartPushLinkHeader", mqp_cmd_link_header, NULL,
                   RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                   "on|off: also send the preload Link headers on the final "

@@ -102,7 +102,7 @@ int mqp_h2_is_pushed_request(request_rec *r)
  * (make check-hard's htaccess stage), against 0.1 MB over HTTP/1.1. Joined
  * here, a few lines are merged instead of hundreds, and the client gets
  * the same single Link header as before. */
-static apr_table_t *mqp_h2_join_links(apr_pool_t *p, const apr_table_t *links)
+apr_table_t *mqp_h2_join_links(apr_pool_t *p, const apr_table_t *links)
 {
     const apr_array_header_t *arr = apr_table_elts(links);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
@@ -146,6 +146,7 @@ void mqp_h2_send_early_hints(request_rec *r, apr_table_t *links)
     apr_table_t *saved_headers = r->headers_out;
     int saved_status = r->status;
     const char *saved_line = r->status_line;
+    mqp_response_state *st = mqp_state_get(r, 0);
 
     if (r->proto_num >= HTTP_VERSION(2, 0)) {
         links = mqp_h2_join_links(r->pool, links);
@@ -153,7 +154,13 @@ void mqp_h2_send_early_hints(request_rec *r, apr_table_t *links)
     r->headers_out = links;
     r->status = HTTP_EARLY_HINTS;
     r->status_line = "103 Early Hints";
+    if (st) {
+        st->sending_own = 1;    /* not a handler's 103: pass it as it is */
+    }
     ap_send_interim_response(r, 1);
+    if (st) {
+        st->sending_own = 0;
+    }
     r->headers_out = saved_headers;
     r->status = saved_status;
     r->status_line = saved_line;

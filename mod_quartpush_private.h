@@ -46,6 +46,7 @@ static APR_INLINE int mqp_is_status_handler(const char *handler)
 }
 #define MQP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
 #define MQP_LINKS_FILTER   "QUARTPUSH_LINKS"
+#define MQP_BACKEND_FILTER "QUARTPUSH_BACKEND_103"
 #define MQP_MAX_COOKIE_AGE (10 * 365 * 86400)
 /* mod_http2 reads a 103 back line by line into an 8 KB buffer
  * (HUGE_STRING_LEN): one longer "Link: ..." line makes it drop the whole
@@ -96,8 +97,12 @@ typedef struct {
     int early_hints;            /* QuartPushEarlyHints: MQP_HINTS_* */
     int h2push;                 /* mod_http2's H2Push on|off in a section
                                  * or .htaccess (see mqp_cmd_h2push) */
+    int backend_hints;          /* QuartPushBackendHints: 0 first,
+                                 * 1 merge */
     const mqp_cookie_conf *cookie;  /* QuartPushCookie, NULL when unset */
     apr_array_header_t *links;  /* qp_link *, parent's first */
+    const char *scope;          /* the section's path, for the log; NULL at
+                                 * server level */
 } mqp_dir_conf;
 
 /* Per-server configuration: the route language. A virtual host's list is
@@ -168,6 +173,17 @@ typedef struct {
     unsigned int gave_up:1;         /* the route matcher hit its bound */
     apr_array_header_t *manifests;  /* the manifests' generations this
                                      * response holds (mod_quartpush_manifest.c) */
+    /* a handler's own 103 (mod_quartpush_backend.c) */
+    apr_table_t *held_links;        /* QuartPushBackendHints merge: the
+                                     * 103's Link headers, held back */
+    apr_table_t *first_links;       /* the Link headers of the first 103
+                                     * the client got, NULL before one */
+    void *backend_filter;           /* ap_filter_t * watching the handler's
+                                     * interim responses, or NULL */
+    unsigned int held_sent:1;       /* the held links went out */
+    unsigned int first_103_hints:1; /* ... the first 103 was hints (the
+                                     * client refuses push) */
+    unsigned int sending_own:1;     /* the module's own 103 is being sent */
 } mqp_response_state;
 
 /* How the links reach this client, if at all. */
@@ -183,7 +199,6 @@ typedef enum {
 typedef enum {
     MQP_SKIP_NOT_GET = 0,       /* not a GET */
     MQP_SKIP_OFF,               /* QuartPush off, no-quartpush */
-    MQP_SKIP_CONDITIONAL,       /* If-None-Match, If-Modified-Since */
     MQP_SKIP_ERROR,             /* the response will be an error */
     MQP_SKIP_HTTP1,             /* HTTP/1.x without QuartPushEarlyHints h1 */
     MQP_SKIP_CLIENT_REFUSES_PUSH,   /* and no hints can reach it */
@@ -244,6 +259,8 @@ typedef struct {
                                  * with MQP_LINK_ENTRY_BYTES */
     int over_size;              /* links left out by MQP_MAX_HINTS_BYTES */
     int nopush;                 /* mark every preload nopush (H2Push off) */
+    int hold;                   /* QuartPushBackendHints merge: keep the
+                                 * links for the handler's 103 */
     apr_table_t *links;         /* the 103's Link headers, NULL while none */
 } mqp_announcement;
 
@@ -251,7 +268,8 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
                         const mqp_dir_conf *dc, mqp_send_e how);
 int mqp_announce(mqp_announcement *a, const char *url, const char *header,
                  const qp_link *link);
-/* sends the 103 if any link went in (then 1), and sets the notes */
+/* sends the 103 (or holds its links) if any link went in (then 1), and
+ * sets the notes */
 int mqp_announce_send(mqp_announcement *a);
 int mqp_was_announced(const mqp_response_state *st, const char *url);
 /* Counts url as left out for reason, once per response (an internal
@@ -262,6 +280,23 @@ int mqp_skip_once(request_rec *r, mqp_response_state *st, const char *url,
 int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
                    const char *url);
 void mqp_set_notes(request_rec *r, mqp_response_state *st);
+/* Whether a Link header of t carries value, alone or in a list */
+int mqp_has_link(apr_table_t *t, const char *value);
+
+/* ------------------------------------------------------------------------
+ * a handler's own 103, such as a proxied backend's
+ * (mod_quartpush_backend.c)
+ */
+
+void mqp_backend_child_init(apr_pool_t *pchild);
+/* r's response announced (or holds) links: watch the handler's 103s */
+void mqp_backend_watch(request_rec *r, mqp_response_state *st,
+                       const mqp_dir_conf *dc);
+void mqp_backend_follow(request_rec *r, mqp_response_state *st);
+apr_status_t mqp_backend_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+/* merge without a 103 from the handler: the held links go into the final
+ * response's Link headers */
+void mqp_backend_final_links(request_rec *r, mqp_response_state *st);
 
 /* ------------------------------------------------------------------------
  * QuartPushCookie (mod_quartpush_cookie.c)
@@ -294,6 +329,8 @@ int mqp_h2_is_pushed_request(request_rec *r);
 /* one 103 carrying only these Link headers; mod_http2 promises the
  * preload ones right away and forwards the 103 where H2EarlyHints is on */
 void mqp_h2_send_early_hints(request_rec *r, apr_table_t *links);
+/* links' Link headers joined into as few lines as mod_http2 reads whole */
+apr_table_t *mqp_h2_join_links(apr_pool_t *p, const apr_table_t *links);
 /* each server's H2EarlyHints, read from httpd's configuration tree */
 void mqp_h2_scan_early_hints(apr_pool_t *ptemp, server_rec *s);
 /* warns for each server whose rules would give browsers nothing */
@@ -412,6 +449,9 @@ typedef struct {
     volatile apr_uint64_t pushes;       /* links pushed (fixups and API) */
     volatile apr_uint64_t hints;        /* links sent as hints only */
     volatile apr_uint64_t api_calls;    /* quartpush_make_push_promise */
+    volatile apr_uint64_t backend_hints_ignored;    /* links of a handler's
+                                         * 103 that came after the first
+                                         * one, which browsers ignore */
     volatile apr_uint64_t skipped[MQP_SKIP_COUNT];
 } mqp_counters;
 

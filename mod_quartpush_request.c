@@ -20,7 +20,7 @@
 #include "mod_quartpush_private.h"
 
 const char *const mqp_skip_keys[MQP_SKIP_COUNT] = {
-    "not_get", "off", "conditional", "error", "http1",
+    "not_get", "off", "error", "http1",
     "client_refuses_push", "pushed_request", "h2push_off", "not_navigation",
     "limit", "cookie", "size", "missing"
 };
@@ -163,8 +163,8 @@ static int mqp_hints_wanted(const request_rec *r, int hints)
  * command), every client is treated as one that refuses push, and the
  * hints it gets say nopush.
  * With predict, the configured links go out before the handler runs, so
- * that the responses that will predictably be a 304 or an error are left
- * out; d->for_response then says that the response is one to announce for,
+ * that the responses that will predictably be an error are left out (a
+ * revalidation is not one: only the handler knows whether it is a 304); d->for_response then says that the response is one to announce for,
  * whatever the client accepts. The API asks without predict: a handler
  * that pushes knows its response. */
 void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
@@ -194,11 +194,11 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
         MQP_NOTHING(MQP_SKIP_OFF, "no-quartpush is set");
     }
     if (predict) {
-        if (apr_table_get(r->headers_in, "If-None-Match")
-            || apr_table_get(r->headers_in, "If-Modified-Since")) {
-            MQP_NOTHING(MQP_SKIP_CONDITIONAL, "conditional request (the "
-                        "client revalidates its cache)");
-        }
+        /* If-None-Match and If-Modified-Since do not count: whether the
+         * answer is a 304 is known only once the handler has run, and a
+         * navigation that revalidates after a deploy (an old ETag) is the
+         * one that most needs the new files; when it is a 304 the browser
+         * takes what the 103 names from its cache (docs/push-or-hints.md) */
         if (r->status >= 400) {
             MQP_NOTHING(MQP_SKIP_ERROR, "error response");
         }
@@ -282,6 +282,7 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
     a->bytes = 0;
     a->over_size = 0;
     a->nopush = 0;
+    a->hold = 0;
     a->links = NULL;
     mqp_cookie_digest(r, a->st, dc);
 }
@@ -388,8 +389,18 @@ int mqp_announce_send(mqp_announcement *a)
     a->st->over += a->over;
     a->st->over_size += a->over_size;
     a->st->limit = a->limit;
-    if (a->links) {
+    if (a->links && a->hold && !a->st->held_links) {
+        /* QuartPushBackendHints merge: one 103, the handler's, carries
+         * them (mod_quartpush_backend.c); or the final response */
+        a->st->held_links = a->links;
+        a->st->first_103_hints = a->how == MQP_SEND_HINTS;
+    }
+    else if (a->links) {
         mqp_h2_send_early_hints(a->r, a->links);
+        if (!a->st->first_links) {
+            a->st->first_links = a->links;
+            a->st->first_103_hints = a->how == MQP_SEND_HINTS;
+        }
     }
     mqp_set_notes(a->r, a->st);
     return a->links != NULL;
@@ -438,15 +449,17 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
 }
 
 /* Announces the scope's links, then those of the matched route (m may be
- * NULL): together, once per URL, up to the limit, in one 103. */
-static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
-                               const qp_match *m, const mqp_decision *d)
+ * NULL): together, once per URL, up to the limit, in one 103 (or held for
+ * the handler's, QuartPushBackendHints merge). True when any went in. */
+static int mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
+                              const qp_match *m, const mqp_decision *d)
 {
     mqp_announcement a;
     int i;
 
     mqp_announce_begin(&a, r, dc, d->how);
     a.nopush = d->nopush;
+    a.hold = MQP_CONF_GET(dc, backend_hints, 0) == 1;
     for (i = 0; dc->links && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         if (link->ref) {
@@ -486,7 +499,7 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
         mqp_announce(&a, url, qp_resource_header_for_url(r->pool, res, url),
                      res->link);
     }
-    mqp_announce_send(&a);
+    return mqp_announce_send(&a);
 }
 
 /* QuartPushLinkHeader on: the same links on the final response too, for
@@ -549,8 +562,9 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 
 void mqp_links_insert_filter(request_rec *r, const mqp_response_state *st)
 {
-    if (st && st->final_links && st->final_links->nelts
-        && !st->final_links_added) {
+    if (st && ((st->final_links && st->final_links->nelts
+                && !st->final_links_added)
+               || (st->held_links && !st->held_sent))) {
         ap_add_output_filter(MQP_LINKS_FILTER, NULL, r, r->connection);
     }
 }
@@ -577,7 +591,7 @@ static int mqp_has_link_cb(void *baton, const char *key, const char *val)
     return 1;
 }
 
-static int mqp_has_link(apr_table_t *t, const char *value)
+int mqp_has_link(apr_table_t *t, const char *value)
 {
     return !apr_table_do(mqp_has_link_cb, (void *)value, t, "Link", NULL);
 }
@@ -588,6 +602,9 @@ apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     mqp_response_state *st = mqp_state_get(r, 0);
     int i;
 
+    if (st) {
+        mqp_backend_final_links(r, st);
+    }
     /* not on an error: httpd drops headers_out there, and so do we */
     if (st && st->final_links && !st->final_links_added
         && r->status < 400) {
@@ -701,6 +718,7 @@ int mqp_fixups(request_rec *r)
     if (r->prev && st) {
         mqp_set_notes(r, st);
         st->final_links = NULL;     /* the request that answers decides */
+        mqp_backend_follow(r, st);
     }
     /* the rules of the URL the client asked for (see mqp_header_parser) */
     dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
@@ -733,7 +751,11 @@ int mqp_fixups(request_rec *r)
         return DECLINED;
     }
     st->decided = 1;
-    mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d);
+    if (mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d)
+        || st->held_links) {
+        /* the handler may send a 103 of its own (a proxied backend) */
+        mqp_backend_watch(r, st, dc);
+    }
     mqp_log_request(r, st, NULL);
     return DECLINED;
 }

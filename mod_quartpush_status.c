@@ -31,7 +31,7 @@
  * a new module loaded by a graceful restart never reads a segment that an
  * older one laid out differently. */
 #ifndef MQP_COUNTERS_LAYOUT_TEST
-#define MQP_COUNTERS_MAGIC 0x51504303u      /* "QPC", layout 3 */
+#define MQP_COUNTERS_MAGIC 0x51504304u      /* "QPC", layout 4 */
 #else
 /* t/counters_upgrade.t loads a build with another layout over this one */
 #define MQP_COUNTERS_MAGIC 0x515043ffu
@@ -105,6 +105,7 @@ static void mqp_counters_read(mqp_counters *c)
     c->pushes = apr_atomic_read64(&mqp_ctr->pushes);
     c->hints = apr_atomic_read64(&mqp_ctr->hints);
     c->api_calls = apr_atomic_read64(&mqp_ctr->api_calls);
+    c->backend_hints_ignored = apr_atomic_read64(&mqp_ctr->backend_hints_ignored);
     for (i = 0; i < MQP_SKIP_COUNT; ++i) {
         c->skipped[i] = apr_atomic_read64(&mqp_ctr->skipped[i]);
     }
@@ -143,13 +144,18 @@ static const struct {
     { "api_calls", "quartpush_make_push_promise() calls",
       "Calls of quartpush_make_push_promise() by other modules",
       APR_OFFSETOF(mqp_counters, api_calls) },
+    { "backend_hints_ignored", "Links of a handler's later 103, which "
+      "browsers ignore (QuartPushBackendHints)",
+      "Links of a 103 that a handler (a proxied backend) sent after the "
+      "first 103 of the response, which browsers ignore: "
+      "QuartPushBackendHints merge sends one 103 with both",
+      APR_OFFSETOF(mqp_counters, backend_hints_ignored) },
     { NULL, NULL, NULL, 0 }
 };
 
 static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
     "requests: not a GET",
     "requests: QuartPush off or no-quartpush",
-    "requests: conditional (revalidation)",
     "requests: the response will be an error",
     "requests: HTTP/1.x (no QuartPushEarlyHints h1)",
     "requests: client refuses push, no hints possible",
@@ -158,7 +164,8 @@ static const char *const mqp_skip_labels[MQP_SKIP_COUNT] = {
     "requests: hints, but not a navigation (no QuartPushEarlyHints all)",
     "resources: over QuartPushLimit",
     "resources: the client has them (QuartPushCookie)",
-    "resources: over the size of one 103 (48 KB of Link headers)"
+    "resources: over the size of one 103 (48 KB of Link headers)",
+    "resources: a manifest's file not on disk"
 };
 
 #define MQP_FIELD(c, i) \

@@ -53,6 +53,8 @@ my @bad = (
       q{QuartPushEarlyHints: '' is not a valid value (expected off, or one or more of on, h1 and all)} ],
     [ 'QuartPushEarlyHints',
       q{QuartPushEarlyHints: no value (expected off, or one or more of on, h1 and all)} ],
+    [ 'QuartPushBackendHints both',
+      q{QuartPushBackendHints: 'both' is not a valid value (expected first or merge)} ],
     [ 'QuartPushPreconnect',
       q{QuartPushPreconnect: no origin} ],
     [ 'QuartPushPreconnect ftp://cdn.example.com',

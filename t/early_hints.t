@@ -10,7 +10,7 @@ use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 29;
+plan tests => 27;
 
 my @eh_links = (
     '</static/css/site.css>; rel=preload; as=style',
@@ -80,13 +80,7 @@ is($res->{status}, 200, '... then the page');
 $res = client_for('h2c', protocol => 'http/1.1')->get('/eh/h1/index.html?c=h1c', @nav);
 is(scalar @{ $res->{interim} }, 1, '... also in cleartext');
 
-# --- revalidations and non-GET get no hints either
-$res = client_for('h2hints', accept_push => 0)->get('/eh/index.html?c=inm',
-    headers => [ NAVIGATION, 'if-none-match' => '"x"' ]);
-is(scalar @{ $res->{interim} }, 0, 'If-None-Match: no 103 for a client that refuses push');
-$res = client_for('h2hints', accept_push => 0)->get('/eh/index.html?c=ims',
-    headers => [ NAVIGATION, 'if-modified-since' => 'Wed, 21 Oct 2015 07:28:00 GMT' ]);
-is(scalar @{ $res->{interim} }, 0, 'If-Modified-Since: no 103 either');
+# --- non-GET gets no hints (a revalidation does: t/revalidation_hints.t)
 $res = client_for('h2hints', accept_push => 0)->request(method => 'HEAD',
     path => '/eh/index.html?c=head', @nav);
 is(scalar @{ $res->{interim} }, 0, 'HEAD: no 103');

@@ -11,7 +11,7 @@ use Time::HiRes qw(sleep);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 17 + 15;
+plan tests => 17 + 17;
 
 sub status_json {
     my ($vhost) = @_;
@@ -46,7 +46,8 @@ ok(!grep({ $_->{pattern} eq '/r/vhost-only' } @{ $before->{routes} || [] }),
 client_for('h2tls')->get('/push/?status=1');        # 3 pushes in one 103, 3 pushed requests
 client_for('h2hints', accept_push => 0)->get('/eh/?status=2',       # 4 hints in one 103
     headers => [ NAVIGATION ]);                                      # (a navigation)
-client_for('h2tls')->get('/push/?status=3', headers => [ 'if-none-match' => '"x"' ]);
+client_for('h2tls')->get('/push/?status=3',                      # a revalidation: the same
+    headers => [ 'if-none-match' => '"x"' ]);                      # 3 pushes, 3 pushed requests
 client_for('h2tls', accept_push => 0)->get('/push/?status=4',      # H2EarlyHints off
     headers => [ NAVIGATION ]);
 client_for('h2tls')->get('/limit/?status=5');       # 2 pushes, 2 over the limit, 2 pushed requests
@@ -59,18 +60,17 @@ my %s = map { $_ => $after->{counters}{skipped}{$_} - $before->{counters}{skippe
         keys %{ $after->{counters}{skipped} };
 my @want = (
     # counter, its difference, why
-    [ requests              => 13, 'the 6 pages and their 7 pushed requests' ],
-    [ pushes                => 7,  '3 for /push/, 2 for /limit/, 2 for the route' ],
+    [ requests              => 16, 'the 6 pages and their 10 pushed requests' ],
+    [ pushes                => 10, '3 for /push/ twice, 2 for /limit/, 2 for the route' ],
     [ hints                 => 4,  'the 4 links of /eh/' ],
-    [ early_hints_responses => 4,  'one 103 for each page that announced something' ],
+    [ early_hints_responses => 5,  'one 103 for each page that announced something' ],
     [ routes_matched        => 1,  '/r/blog/hello' ],
     [ routes_gave_up        => 0,  'no route table here makes the matcher give up' ],
     [ api_calls             => 0,  'no API call' ],
 );
 my @want_skipped = (
-    [ pushed_request      => 6, 'the pushed requests whose file exists' ],
+    [ pushed_request      => 9, 'the pushed requests whose file exists' ],
     [ error               => 1, 'the pushed /img/hello/hero.webp, which is missing' ],
-    [ conditional         => 1, 'the request with If-None-Match' ],
     [ client_refuses_push => 1, 'the client that refuses push where H2EarlyHints is off' ],
     [ limit               => 2, 'the 2 resources of /limit/ over QuartPushLimit 2' ],
     [ not_get             => 0, 'no other method than GET' ],
@@ -83,6 +83,8 @@ is($d{ $_->[0] } // 'missing', $_->[1], "counter $_->[0] grew by exactly $_->[1]
     for @want;
 is($s{ $_->[0] } // 'missing', $_->[1], "skipped $_->[0] grew by exactly $_->[1]: $_->[2]")
     for @want_skipped;
+ok(!exists $after->{counters}{skipped}{conditional},
+   'no "conditional" skip reason: a revalidation is announced like any request');
 
 my ($again) = status_json();
 is($again->{counters}{requests}, $after->{counters}{requests},
@@ -91,6 +93,8 @@ is($again->{counters}{requests}, $after->{counters}{requests},
 # HTML by default, escaped
 $res = client_for('h2tls')->get('/quartpush-status');
 like($res->{body}, qr{<code>/r/blog/&lt;slug&gt;</code>}, 'HTML by default, route patterns escaped');
+like($res->{body}, qr{resources: a manifest's file not on disk}, '... with a label for every skip reason');
+unlike($res->{body}, qr{\(null\)}, '... and no (null) anywhere');
 $res = client_for('h2tls')->request(method => 'POST', path => '/quartpush-status', body => 'x');
 is($res->{status}, 405, 'POST: 405');
 $res = client_for('h2tls')->get('/quartpush-status-denied');

@@ -15,7 +15,7 @@ use Apache::QuartPush::TestClient;
 
 our @EXPORT = qw(client_for h2_transports paths_of links_of quartpush_log_for
                  module_so httpd_config_test raw_http1 COPIED_HEADERS
-                 start_httpd NAVIGATION NAVIGATION_RAW);
+                 start_httpd start_backend103 NAVIGATION NAVIGATION_RAW);
 
 # The request headers mod_http2 copies into a pushed request, the same set
 # as Quart's SERVER_PUSH_HEADERS_TO_COPY.
@@ -29,7 +29,7 @@ use constant COPIED_HEADERS =>
 use constant NAVIGATION => ('sec-fetch-mode' => 'navigate', 'sec-fetch-dest' => 'document');
 use constant NAVIGATION_RAW => "Sec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document\r\n";
 
-my %tls = (h2tls => 1, h2hints => 1, h1tls => 1, h2c => 0,
+my %tls = (h2tls => 1, h2hints => 1, h1tls => 1, h2c => 0, h2chints => 0,
            h2pushoff => 1, h2pushoffhints => 1);
 
 # Every push behaviour is checked on both HTTP/2 transports.
@@ -283,6 +283,28 @@ package QuartPushTest;
 sub module_so {
     return $ENV{MOD_QUARTPUSH_SO}
         || Apache::Test::vars('top_dir') . '/.libs/mod_quartpush.so';
+}
+
+# t/backend/early_hints_backend.py, an app that sends its own 103s, on
+# the Unix socket that extra.conf.in's ProxyPass of /b103/ names. Returns a
+# handle whose destruction stops it, or dies.
+sub start_backend103 {
+    my $sock = catfile(Apache::Test::vars('t_logs'), 'b103.sock');
+    my $script = catfile(Apache::Test::vars('serverroot'), 'backend',
+                         'early_hints_backend.py');
+    my $pid = open my $out, '-|', 'python3', $script, $sock
+        or die "cannot start $script: $!\n";
+    my $ready = <$out>;
+    die "$script did not start\n" unless defined $ready && $ready =~ /^ready/;
+    return bless { pid => $pid, out => $out, sock => $sock },
+                 'QuartPushTest::Backend103';
+}
+
+sub QuartPushTest::Backend103::DESTROY {
+    my ($self) = @_;
+    kill 'TERM', $self->{pid};
+    waitpid $self->{pid}, 0;
+    unlink $self->{sock};
 }
 
 1;

@@ -77,7 +77,8 @@ sub dump_dom {
         '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--disable-default-apps', '--mute-audio',
         '--disable-dev-shm-usage',
-        "--user-data-dir=$dir/profile",
+        # profile: a directory kept between loads (its cache: a reload)
+        "--user-data-dir=" . ($o{profile} // "$dir/profile"),
         ($o{spki} ? "--ignore-certificate-errors-spki-list=$o{spki}" : ()),
         ($> == 0 ? '--no-sandbox' : ()),    # Chromium refuses root otherwise
         @{ $o{args} || [] },
