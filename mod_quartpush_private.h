@@ -160,6 +160,7 @@ typedef struct {
                                      * cookie), so that a redirect's pass
                                      * does not count them again */
     unsigned int final_links_added:1;   /* ... went into its headers */
+    unsigned int final_links_vary:1;    /* ... depend on the cookie */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
     unsigned int counted:1;         /* counted in requests */

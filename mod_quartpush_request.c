@@ -528,6 +528,7 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
     int i, j, more = 1;
 
     st->final_links = apr_array_make(r->pool, 8, sizeof(const char *));
+    st->final_links_vary = digest != NULL;
     for (i = 0; more && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         const apr_array_header_t *items;
@@ -549,7 +550,8 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 
 void mqp_links_insert_filter(request_rec *r, const mqp_response_state *st)
 {
-    if (st && st->final_links && st->final_links->nelts
+    if (st && st->final_links
+        && (st->final_links->nelts || st->final_links_vary)
         && !st->final_links_added) {
         ap_add_output_filter(MQP_LINKS_FILTER, NULL, r, r->connection);
     }
@@ -582,6 +584,39 @@ static int mqp_has_link(apr_table_t *t, const char *value)
     return !apr_table_do(mqp_has_link_cb, (void *)value, t, "Link", NULL);
 }
 
+static int mqp_vary_has_cookie_cb(void *baton, const char *key,
+                                  const char *val)
+{
+    const char *field = val;
+    char *item;
+
+    (void)key;
+    while ((item = ap_get_list_item(baton, &field)) != NULL) {
+        if (!strcmp(item, "*") || !strcasecmp(item, "cookie")) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The final Link headers left out what the client's cookie says it has:
+ * a shared cache must not hand this response to a client with another
+ * cookie (or none). Vary: Cookie says so and keeps the site's own
+ * Cache-Control; merged into the Vary already there, since mod_cache reads
+ * one field (err_headers_out's first). */
+static void mqp_vary_cookie(request_rec *r)
+{
+    apr_table_t *t = apr_table_get(r->err_headers_out, "Vary")
+                     ? r->err_headers_out : r->headers_out;
+
+    if (apr_table_do(mqp_vary_has_cookie_cb, r->pool, r->headers_out,
+                     "Vary", NULL)
+        && apr_table_do(mqp_vary_has_cookie_cb, r->pool, r->err_headers_out,
+                        "Vary", NULL)) {
+        apr_table_merge(t, "Vary", "Cookie");
+    }
+}
+
 apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
@@ -591,6 +626,9 @@ apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     /* not on an error: httpd drops headers_out there, and so do we */
     if (st && st->final_links && !st->final_links_added
         && r->status < 400) {
+        if (st->final_links_vary) {
+            mqp_vary_cookie(r);
+        }
         for (i = 0; i < st->final_links->nelts; ++i) {
             const char *v = APR_ARRAY_IDX(st->final_links, i, const char *);
             /* once: not again when a backend (or mod_headers) sent it */
