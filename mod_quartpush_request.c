@@ -506,8 +506,12 @@ static int mqp_final_link(request_rec *r, mqp_response_state *st,
     if (st->final_links->nelts >= limit) {
         return 0;       /* QuartPushLimit holds here too */
     }
+    /* (after an internal redirect the digest holds what an earlier pass
+     * announced too: the client has only what it holds and this response
+     * did not announce) */
     if (!link->preconnect && (mqp_is_own_url(r, st, url)
-                              || (digest && qp_digest_contains(digest, url)))) {
+                              || (digest && qp_digest_contains(digest, url)
+                                  && !mqp_was_announced(st, url)))) {
         return 1;
     }
     /* the final response's header block has the same bound */
