@@ -187,7 +187,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
     if (dc->enabled == 0) {
         MQP_NOTHING(MQP_SKIP_OFF, "QuartPush off");
     }
-    if (r->method_number != M_GET || r->header_only) {
+    if (r->method_number != M_GET) {
         MQP_NOTHING(MQP_SKIP_NOT_GET, "not a GET request");
     }
     if (apr_table_get(r->subprocess_env, MQP_ENV_OFF)) {
@@ -213,6 +213,10 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
         }
     }
     d->for_response = 1;
+    if (r->header_only) {
+        /* HEAD: the final Link headers of a GET (RFC 9110 9.3.2), no 103 */
+        MQP_NOTHING(MQP_SKIP_NOT_GET, "a HEAD request");
+    }
     if (r->expecting_100) {
         /* a 1xx now would be taken for the 100 the client waits for */
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH,
