@@ -165,6 +165,8 @@ typedef struct {
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
     unsigned int counted:1;         /* counted in requests */
     unsigned int decided:1;         /* counted as skipped, or announced */
+    unsigned int rules_sent_103:1;  /* the configured rules' 103 went out:
+                                     * no other pass sends one */
     unsigned int route_counted:1;   /* counted in routes_matched */
     unsigned int gave_up:1;         /* the route matcher hit its bound */
     apr_array_header_t *manifests;  /* the manifests' generations this

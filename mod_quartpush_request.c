@@ -490,7 +490,9 @@ static void mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
         mqp_announce(&a, url, qp_resource_header_for_url(r->pool, res, url),
                      res->link);
     }
-    mqp_announce_send(&a);
+    if (mqp_announce_send(&a)) {
+        a.st->rules_sent_103 = 1;
+    }
 }
 
 /* QuartPushLinkHeader on: the same links on the final response too, for
@@ -779,6 +781,16 @@ int mqp_fixups(request_rec *r)
         return DECLINED;
     }
     st->decided = 1;
+    if (st->rules_sent_103) {
+        /* One 103 per response: a browser reads only the first, and the
+         * size cap bounds the response's links (a per-directory RewriteRule
+         * sends its first pass's 103 before this one). So a link left out
+         * by the size cap is counted once, by the pass that sent it. */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: its 103 was "
+                      "sent before the internal redirect", r->method,
+                      ap_escape_logitem(r->pool, r->uri));
+        return DECLINED;
+    }
     mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d);
     mqp_log_request(r, st, NULL);
     return DECLINED;
