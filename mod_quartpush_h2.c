@@ -44,9 +44,9 @@ static const char *mqp_h2_var(request_rec *r, const char *name)
 }
 
 /* pre_connection: a primary connection gets a word for what its client
- * said about push (0 not asked yet, 1 accepts, 2 refuses), shared by the
- * streams of its HTTP/2 session, which run as secondary connections in
- * other threads: written once, read with atomics. */
+ * said about push (2 refuses, 0 not known), shared by the streams of its
+ * HTTP/2 session, which run as secondary connections in other threads:
+ * written once, read with atomics. */
 int mqp_h2_pre_connection(conn_rec *c, void *csd)
 {
     if (!c->master) {
@@ -59,10 +59,13 @@ int mqp_h2_pre_connection(conn_rec *c, void *csd)
 /* mod_http2 answers "on" when this stream may push: the client's
  * SETTINGS_ENABLE_PUSH and H2Push, which belong to the connection (and an
  * accept-push-policy request header, a draft no client sends). Asking costs
- * a lookup among mod_http2's variables and a lock of its session: once per
- * connection, then its answer is kept. A client sends its settings before
- * its first request, and browsers and push clients never change them; the
- * pushes themselves are mod_http2's, which asks the session each time. */
+ * a lookup among mod_http2's variables and a lock of its session. A refusal
+ * is kept for the connection: browsers refuse from their first SETTINGS
+ * on, and every request of theirs asks (a client that allows push again
+ * later still gets hints). A yes is asked again on each request: a client
+ * may send SETTINGS_ENABLE_PUSH=0 at any time, and a kept yes would count
+ * and log pushes that mod_http2 never makes, and give the client the push
+ * form of the links. */
 int mqp_h2_client_accepts_push(request_rec *r)
 {
     conn_rec *c1 = r->connection->master ? r->connection->master
@@ -75,15 +78,17 @@ int mqp_h2_client_accepts_push(request_rec *r)
     if (r->proto_num < HTTP_VERSION(2, 0) || !mqp_h2_var_lookup) {
         return 0;
     }
-    if (state) {
-        return state == 1;
+    if (state == 2) {
+        return 0;
     }
     v = mqp_h2_var(r, "H2PUSH");
-    state = v && !strcmp(v, "on") ? 1 : 2;
-    if (known) {
-        apr_atomic_set32(known, state);
+    if (v && !strcmp(v, "on")) {
+        return 1;
     }
-    return state == 1;
+    if (known) {
+        apr_atomic_set32(known, 2);
+    }
+    return 0;
 }
 
 int mqp_h2_is_pushed_request(request_rec *r)
