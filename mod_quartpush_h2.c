@@ -43,17 +43,66 @@ static const char *mqp_h2_var(request_rec *r, const char *name)
                             (char *)name);
 }
 
-/* pre_connection: a primary connection gets a word for what its client
- * said about push (2 refuses, 0 not known), shared by the streams of its
- * HTTP/2 session, which run as secondary connections in other threads:
- * written once, read with atomics. */
+/* What a primary connection keeps, shared by the streams of its HTTP/2
+ * session, which run as secondary connections in other threads. */
+typedef struct {
+    apr_uint32_t refuses_push;  /* 2: its client refuses push, else 0;
+                                 * written once, read with atomics */
+    server_rec *server;         /* the server its protocol was chosen with
+                                 * (the SNI virtual host, or the request's
+                                 * on an h2c upgrade), or NULL; written
+                                 * before any stream runs */
+} mqp_h2_conn;
+
+static mqp_h2_conn *mqp_h2_conn_get(conn_rec *c)
+{
+    conn_rec *c1 = c->master ? c->master : c;
+
+    return ap_get_module_config(c1->conn_config, &quartpush_module);
+}
+
+/* pre_connection: a primary connection gets its mqp_h2_conn */
 int mqp_h2_pre_connection(conn_rec *c, void *csd)
 {
     if (!c->master) {
         ap_set_module_config(c->conn_config, &quartpush_module,
-                             apr_pcalloc(c->pool, sizeof(apr_uint32_t)));
+                             apr_pcalloc(c->pool, sizeof(mqp_h2_conn)));
     }
     return OK;
+}
+
+/* protocol_propose: the server a protocol is chosen with (ALPN after SNI,
+ * an h2c upgrade) is the one mod_http2 makes its session's, and decides
+ * with whether to forward a 103 (H2EarlyHints): keep it. */
+int mqp_h2_protocol_propose(conn_rec *c, request_rec *r, server_rec *s,
+                            const apr_array_header_t *offers,
+                            apr_array_header_t *proposals)
+{
+    mqp_h2_conn *hc = mqp_h2_conn_get(c);
+
+    (void)offers;
+    (void)proposals;
+    if (hc && (s || r)) {
+        hc->server = s ? s : r->server;
+    }
+    return DECLINED;
+}
+
+/* Whether mod_http2 forwards r's 103: H2EarlyHints of its session's
+ * server, not of r's virtual host (one connection may serve several
+ * names); on h2c with prior knowledge, the connection's base server. */
+int mqp_h2_early_hints(request_rec *r, const mqp_srv_conf *sc)
+{
+    mqp_h2_conn *hc = mqp_h2_conn_get(r->connection);
+    conn_rec *c1 = r->connection->master ? r->connection->master
+                                         : r->connection;
+    server_rec *s = hc && hc->server ? hc->server : c1->base_server;
+
+    if (!s || s == r->server) {
+        return sc->h2_early_hints;
+    }
+    sc = ap_get_module_config(s->module_config, &quartpush_module);
+    return sc->h2_early_hints;
 }
 
 /* mod_http2 answers "on" when this stream may push: the client's
@@ -68,10 +117,8 @@ int mqp_h2_pre_connection(conn_rec *c, void *csd)
  * form of the links. */
 int mqp_h2_client_accepts_push(request_rec *r)
 {
-    conn_rec *c1 = r->connection->master ? r->connection->master
-                                         : r->connection;
-    apr_uint32_t *known = ap_get_module_config(c1->conn_config,
-                                               &quartpush_module);
+    mqp_h2_conn *hc = mqp_h2_conn_get(r->connection);
+    apr_uint32_t *known = hc ? &hc->refuses_push : NULL;
     apr_uint32_t state = known ? apr_atomic_read32(known) : 0;
     const char *v;
 

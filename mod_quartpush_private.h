@@ -292,6 +292,11 @@ int mqp_h2_loaded(void);
 int mqp_h2_configured(void);
 /* the stream may push: the client's SETTINGS_ENABLE_PUSH and H2Push */
 int mqp_h2_pre_connection(conn_rec *c, void *csd);
+int mqp_h2_protocol_propose(conn_rec *c, request_rec *r, server_rec *s,
+                            const apr_array_header_t *offers,
+                            apr_array_header_t *proposals);
+/* H2EarlyHints where mod_http2 decides: its session's server */
+int mqp_h2_early_hints(request_rec *r, const mqp_srv_conf *sc);
 int mqp_h2_client_accepts_push(request_rec *r);
 int mqp_h2_is_pushed_request(request_rec *r);
 /* one 103 carrying only these Link headers; mod_http2 promises the

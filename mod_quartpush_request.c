@@ -252,7 +252,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
             MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and "
                         "QuartPushEarlyHints is off");
         }
-        if (!sc->h2_early_hints) {
+        if (!mqp_h2_early_hints(r, sc)) {
             MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and H2EarlyHints "
                         "is off (mod_http2 would drop the Early Hints)");
         }
@@ -262,7 +262,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
                     "accept push, and QuartPushEarlyHints is off");
     }
-    if (!sc->h2_early_hints) {
+    if (!mqp_h2_early_hints(r, sc)) {
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
                     "accept push, and H2EarlyHints is off (mod_http2 would "
                     "drop the Early Hints)");
