@@ -112,6 +112,9 @@ static void mqp_register_hooks(apr_pool_t *p)
      * asked of mod_http2 once per connection (mod_quartpush_h2.c) */
     ap_hook_pre_connection(mqp_h2_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE);
+    /* the server mod_http2's session will decide H2EarlyHints with */
+    ap_hook_protocol_propose(mqp_h2_protocol_propose, NULL, NULL,
+                             APR_HOOK_MIDDLE);
     /* the decision and the 103, last of fixups, before the handler */
     ap_hook_fixups(mqp_fixups, fixups_after, NULL, APR_HOOK_LAST);
     /* QuartPushCookie: the digest goes out with the response headers, from

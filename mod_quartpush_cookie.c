@@ -8,8 +8,8 @@
  * internal redirect (a per-directory RewriteRule front controller, an
  * ErrorDocument) builds a new filter chain, and an error response made by
  * httpd starts from a bare one. A response that carries the cookie is
- * marked private, so that no shared cache stores one client's digest and
- * hands it to others.
+ * marked private (and no-store for CDNs), so that no shared cache stores
+ * one client's digest and hands it to others.
  */
 #include <string.h>
 
@@ -156,6 +156,20 @@ static void mqp_cookie_private(request_rec *r)
                    apr_array_pstrcat(r->pool, kept, ','));
 }
 
+/* CDN-Cache-Control (RFC 9213) and Surrogate-Control override
+ * Cache-Control for the CDNs that read them: one that says a CDN may
+ * store the response would let it replay the cookie to others. Each one
+ * present says no-store instead; one absent leaves the CDN to
+ * Cache-Control's private. */
+static void mqp_cookie_no_cdn(request_rec *r, const char *field)
+{
+    if (apr_table_get(r->headers_out, field)
+        || apr_table_get(r->err_headers_out, field)) {
+        apr_table_unset(r->headers_out, field);
+        apr_table_setn(r->err_headers_out, field, "no-store");
+    }
+}
+
 /* Sets the client's new digest cookie as the response headers go out. */
 apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
@@ -173,6 +187,8 @@ apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                         strcmp(ap_http_scheme(r), "https") ? "" : "; Secure",
                         "; SameSite=Lax", NULL));
         mqp_cookie_private(r);
+        mqp_cookie_no_cdn(r, "CDN-Cache-Control");
+        mqp_cookie_no_cdn(r, "Surrogate-Control");
         st->digest_dirty = 0;
     }
     ap_remove_output_filter(f);

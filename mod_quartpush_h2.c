@@ -43,47 +43,99 @@ static const char *mqp_h2_var(request_rec *r, const char *name)
                             (char *)name);
 }
 
-/* pre_connection: a primary connection gets a word for what its client
- * said about push (0 not asked yet, 1 accepts, 2 refuses), shared by the
- * streams of its HTTP/2 session, which run as secondary connections in
- * other threads: written once, read with atomics. */
+/* What a primary connection keeps, shared by the streams of its HTTP/2
+ * session, which run as secondary connections in other threads. */
+typedef struct {
+    apr_uint32_t refuses_push;  /* 2: its client refuses push, else 0;
+                                 * written once, read with atomics */
+    server_rec *server;         /* the server its protocol was chosen with
+                                 * (the SNI virtual host, or the request's
+                                 * on an h2c upgrade), or NULL; written
+                                 * before any stream runs */
+} mqp_h2_conn;
+
+static mqp_h2_conn *mqp_h2_conn_get(conn_rec *c)
+{
+    conn_rec *c1 = c->master ? c->master : c;
+
+    return ap_get_module_config(c1->conn_config, &quartpush_module);
+}
+
+/* pre_connection: a primary connection gets its mqp_h2_conn */
 int mqp_h2_pre_connection(conn_rec *c, void *csd)
 {
     if (!c->master) {
         ap_set_module_config(c->conn_config, &quartpush_module,
-                             apr_pcalloc(c->pool, sizeof(apr_uint32_t)));
+                             apr_pcalloc(c->pool, sizeof(mqp_h2_conn)));
     }
     return OK;
+}
+
+/* protocol_propose: the server a protocol is chosen with (ALPN after SNI,
+ * an h2c upgrade) is the one mod_http2 makes its session's, and decides
+ * with whether to forward a 103 (H2EarlyHints): keep it. */
+int mqp_h2_protocol_propose(conn_rec *c, request_rec *r, server_rec *s,
+                            const apr_array_header_t *offers,
+                            apr_array_header_t *proposals)
+{
+    mqp_h2_conn *hc = mqp_h2_conn_get(c);
+
+    (void)offers;
+    (void)proposals;
+    if (hc && (s || r)) {
+        hc->server = s ? s : r->server;
+    }
+    return DECLINED;
+}
+
+/* Whether mod_http2 forwards r's 103: H2EarlyHints of its session's
+ * server, not of r's virtual host (one connection may serve several
+ * names); on h2c with prior knowledge, the connection's base server. */
+int mqp_h2_early_hints(request_rec *r, const mqp_srv_conf *sc)
+{
+    mqp_h2_conn *hc = mqp_h2_conn_get(r->connection);
+    conn_rec *c1 = r->connection->master ? r->connection->master
+                                         : r->connection;
+    server_rec *s = hc && hc->server ? hc->server : c1->base_server;
+
+    if (!s || s == r->server) {
+        return sc->h2_early_hints;
+    }
+    sc = ap_get_module_config(s->module_config, &quartpush_module);
+    return sc->h2_early_hints;
 }
 
 /* mod_http2 answers "on" when this stream may push: the client's
  * SETTINGS_ENABLE_PUSH and H2Push, which belong to the connection (and an
  * accept-push-policy request header, a draft no client sends). Asking costs
- * a lookup among mod_http2's variables and a lock of its session: once per
- * connection, then its answer is kept. A client sends its settings before
- * its first request, and browsers and push clients never change them; the
- * pushes themselves are mod_http2's, which asks the session each time. */
+ * a lookup among mod_http2's variables and a lock of its session. A refusal
+ * is kept for the connection: browsers refuse from their first SETTINGS
+ * on, and every request of theirs asks (a client that allows push again
+ * later still gets hints). A yes is asked again on each request: a client
+ * may send SETTINGS_ENABLE_PUSH=0 at any time, and a kept yes would count
+ * and log pushes that mod_http2 never makes, and give the client the push
+ * form of the links. */
 int mqp_h2_client_accepts_push(request_rec *r)
 {
-    conn_rec *c1 = r->connection->master ? r->connection->master
-                                         : r->connection;
-    apr_uint32_t *known = ap_get_module_config(c1->conn_config,
-                                               &quartpush_module);
+    mqp_h2_conn *hc = mqp_h2_conn_get(r->connection);
+    apr_uint32_t *known = hc ? &hc->refuses_push : NULL;
     apr_uint32_t state = known ? apr_atomic_read32(known) : 0;
     const char *v;
 
     if (r->proto_num < HTTP_VERSION(2, 0) || !mqp_h2_var_lookup) {
         return 0;
     }
-    if (state) {
-        return state == 1;
+    if (state == 2) {
+        return 0;
     }
     v = mqp_h2_var(r, "H2PUSH");
-    state = v && !strcmp(v, "on") ? 1 : 2;
-    if (known) {
-        apr_atomic_set32(known, state);
+    if (v && !strcmp(v, "on")) {
+        return 1;
     }
-    return state == 1;
+    if (known) {
+        apr_atomic_set32(known, 2);
+    }
+    return 0;
 }
 
 int mqp_h2_is_pushed_request(request_rec *r)

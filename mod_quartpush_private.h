@@ -165,10 +165,13 @@ typedef struct {
                                      * cookie), so that a redirect's pass
                                      * does not count them again */
     unsigned int final_links_added:1;   /* ... went into its headers */
+    unsigned int final_links_vary:1;    /* ... depend on the cookie */
     unsigned int digest_read:1;     /* the digest was looked for */
     unsigned int digest_dirty:1;    /* the client needs a new cookie */
     unsigned int counted:1;         /* counted in requests */
     unsigned int decided:1;         /* counted as skipped, or announced */
+    unsigned int rules_sent_103:1;  /* the configured rules' 103 went out:
+                                     * no other pass sends one */
     unsigned int route_counted:1;   /* counted in routes_matched */
     unsigned int gave_up:1;         /* the route matcher hit its bound */
     apr_array_header_t *manifests;  /* the manifests' generations this
@@ -324,6 +327,11 @@ int mqp_h2_loaded(void);
 int mqp_h2_configured(void);
 /* the stream may push: the client's SETTINGS_ENABLE_PUSH and H2Push */
 int mqp_h2_pre_connection(conn_rec *c, void *csd);
+int mqp_h2_protocol_propose(conn_rec *c, request_rec *r, server_rec *s,
+                            const apr_array_header_t *offers,
+                            apr_array_header_t *proposals);
+/* H2EarlyHints where mod_http2 decides: its session's server */
+int mqp_h2_early_hints(request_rec *r, const mqp_srv_conf *sc);
 int mqp_h2_client_accepts_push(request_rec *r);
 int mqp_h2_is_pushed_request(request_rec *r);
 /* one 103 carrying only these Link headers; mod_http2 promises the

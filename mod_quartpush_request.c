@@ -187,7 +187,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
     if (dc->enabled == 0) {
         MQP_NOTHING(MQP_SKIP_OFF, "QuartPush off");
     }
-    if (r->method_number != M_GET || r->header_only) {
+    if (r->method_number != M_GET) {
         MQP_NOTHING(MQP_SKIP_NOT_GET, "not a GET request");
     }
     if (apr_table_get(r->subprocess_env, MQP_ENV_OFF)) {
@@ -213,6 +213,10 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
         }
     }
     d->for_response = 1;
+    if (r->header_only) {
+        /* HEAD: the final Link headers of a GET (RFC 9110 9.3.2), no 103 */
+        MQP_NOTHING(MQP_SKIP_NOT_GET, "a HEAD request");
+    }
     if (r->expecting_100) {
         /* a 1xx now would be taken for the 100 the client waits for */
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH,
@@ -248,7 +252,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
             MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and "
                         "QuartPushEarlyHints is off");
         }
-        if (!sc->h2_early_hints) {
+        if (!mqp_h2_early_hints(r, sc)) {
             MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and H2EarlyHints "
                         "is off (mod_http2 would drop the Early Hints)");
         }
@@ -258,7 +262,7 @@ void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
                     "accept push, and QuartPushEarlyHints is off");
     }
-    if (!sc->h2_early_hints) {
+    if (!mqp_h2_early_hints(r, sc)) {
         MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
                     "accept push, and H2EarlyHints is off (mod_http2 would "
                     "drop the Early Hints)");
@@ -499,7 +503,11 @@ static int mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
         mqp_announce(&a, url, qp_resource_header_for_url(r->pool, res, url),
                      res->link);
     }
-    return mqp_announce_send(&a);
+    if (mqp_announce_send(&a)) {
+        a.st->rules_sent_103 = 1;
+        return 1;
+    }
+    return 0;
 }
 
 /* QuartPushLinkHeader on: the same links on the final response too, for
@@ -519,8 +527,12 @@ static int mqp_final_link(request_rec *r, mqp_response_state *st,
     if (st->final_links->nelts >= limit) {
         return 0;       /* QuartPushLimit holds here too */
     }
+    /* (after an internal redirect the digest holds what an earlier pass
+     * announced too: the client has only what it holds and this response
+     * did not announce) */
     if (!link->preconnect && (mqp_is_own_url(r, st, url)
-                              || (digest && qp_digest_contains(digest, url)))) {
+                              || (digest && qp_digest_contains(digest, url)
+                                  && !mqp_was_announced(st, url)))) {
         return 1;
     }
     /* the final response's header block has the same bound */
@@ -541,6 +553,7 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
     int i, j, more = 1;
 
     st->final_links = apr_array_make(r->pool, 8, sizeof(const char *));
+    st->final_links_vary = digest != NULL;
     for (i = 0; more && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         const apr_array_header_t *items;
@@ -562,7 +575,8 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 
 void mqp_links_insert_filter(request_rec *r, const mqp_response_state *st)
 {
-    if (st && ((st->final_links && st->final_links->nelts
+    if (st && ((st->final_links
+                && (st->final_links->nelts || st->final_links_vary)
                 && !st->final_links_added)
                || (st->held_links && !st->held_sent))) {
         ap_add_output_filter(MQP_LINKS_FILTER, NULL, r, r->connection);
@@ -596,6 +610,39 @@ int mqp_has_link(apr_table_t *t, const char *value)
     return !apr_table_do(mqp_has_link_cb, (void *)value, t, "Link", NULL);
 }
 
+static int mqp_vary_has_cookie_cb(void *baton, const char *key,
+                                  const char *val)
+{
+    const char *field = val;
+    char *item;
+
+    (void)key;
+    while ((item = ap_get_list_item(baton, &field)) != NULL) {
+        if (!strcmp(item, "*") || !strcasecmp(item, "cookie")) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The final Link headers left out what the client's cookie says it has:
+ * a shared cache must not hand this response to a client with another
+ * cookie (or none). Vary: Cookie says so and keeps the site's own
+ * Cache-Control; merged into the Vary already there, since mod_cache reads
+ * one field (err_headers_out's first). */
+static void mqp_vary_cookie(request_rec *r)
+{
+    apr_table_t *t = apr_table_get(r->err_headers_out, "Vary")
+                     ? r->err_headers_out : r->headers_out;
+
+    if (apr_table_do(mqp_vary_has_cookie_cb, r->pool, r->headers_out,
+                     "Vary", NULL)
+        && apr_table_do(mqp_vary_has_cookie_cb, r->pool, r->err_headers_out,
+                        "Vary", NULL)) {
+        apr_table_merge(t, "Vary", "Cookie");
+    }
+}
+
 apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
@@ -608,6 +655,9 @@ apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     /* not on an error: httpd drops headers_out there, and so do we */
     if (st && st->final_links && !st->final_links_added
         && r->status < 400) {
+        if (st->final_links_vary) {
+            mqp_vary_cookie(r);
+        }
         for (i = 0; i < st->final_links->nelts; ++i) {
             const char *v = APR_ARRAY_IDX(st->final_links, i, const char *);
             /* once: not again when a backend (or mod_headers) sent it */
@@ -751,6 +801,16 @@ int mqp_fixups(request_rec *r)
         return DECLINED;
     }
     st->decided = 1;
+    if (st->rules_sent_103) {
+        /* One 103 per response: a browser reads only the first, and the
+         * size cap bounds the response's links (a per-directory RewriteRule
+         * sends its first pass's 103 before this one). So a link left out
+         * by the size cap is counted once, by the pass that sent it. */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: its 103 was "
+                      "sent before the internal redirect", r->method,
+                      ap_escape_logitem(r->pool, r->uri));
+        return DECLINED;
+    }
     if (mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d)
         || st->held_links) {
         /* the handler may send a 103 of its own (a proxied backend) */

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # A request that is itself pushed never pushes, even when its URL lies in a
-# scope with resources: /self/ pushes /self/a.css, which is under /self/.
+# scope with resources: /self/ pushes /self/a.css and /self/b.css, both
+# under /self/, and each would announce the other (a resource is never
+# announced on its own URL, so the scope needs two).
 use strict;
 use warnings FATAL => 'all';
 
@@ -9,13 +11,16 @@ use Apache::TestUtil;
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 2 * 3;
+plan tests => 2 * 4;
 
 for my $vhost (h2_transports()) {
     my $res = client_for($vhost)->get("/self/index.html?self=$vhost");
-    is_deeply(paths_of($res), ['/self/a.css'], "$vhost: the page pushes /self/a.css once");
-    is_deeply(($res->{pushes}[0]{response} || {})->{status}, 200,
-             "$vhost: the pushed response is delivered");
-    like quartpush_log_for('/self/a.css'), qr/ quartpush=- hints=- pushed=PUSHED$/,
-         "$vhost: the pushed request announced nothing itself";
+    is_deeply(paths_of($res), ['/self/a.css', '/self/b.css'],
+              "$vhost: the page pushes /self/a.css and /self/b.css once each");
+    is_deeply([ map { ($_->{response} || {})->{status} } @{ $res->{pushes} } ], [200, 200],
+             "$vhost: the pushed responses are delivered");
+    for my $css ('/self/a.css', '/self/b.css') {
+        like quartpush_log_for($css), qr/ quartpush=- hints=- pushed=PUSHED$/,
+             "$vhost: the pushed request for $css announced nothing itself";
+    }
 }
