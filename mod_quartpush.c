@@ -122,7 +122,7 @@ static void mqp_register_hooks(apr_pool_t *p)
      * after mod_headers' filter (its Cache-Control is seen) */
     ap_register_output_filter(MQP_COOKIE_FILTER, mqp_cookie_out_filter, NULL,
                               AP_FTYPE_CONTENT_SET);
-    ap_hook_insert_error_filter(mqp_cookie_insert_filter, filters_after, NULL,
+    ap_hook_insert_error_filter(mqp_insert_error_filters, filters_after, NULL,
                                 APR_HOOK_LAST);
     /* QuartPushLinkHeader: the final Link headers, added as the headers
      * leave (mod_proxy_http replaces r->headers_out in its handler) */

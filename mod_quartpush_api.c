@@ -83,7 +83,7 @@ static apr_status_t quartpush_make_push_promise(request_rec *r,
     if (!mqp_announce(&a, link->url, link->header, link)) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "quartpush_make_push_promise(%s) ignored: %s", link->url,
-                      a.st->own == link->url ? "it is the URL of the "
+                      a.st->left.own == link->url ? "it is the URL of the "
                       "request itself" :
                       a.over ? "QuartPushLimit reached" :
                       strlen(link->header) > MQP_MAX_LINK_HEADER ?

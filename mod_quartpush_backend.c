@@ -272,7 +272,7 @@ static char *mqp_interim_text(request_rec *r, const mqp_interim *it,
 static apr_table_t *mqp_merge_links(request_rec *r, mqp_response_state *st,
                                     const apr_table_t *backend)
 {
-    const apr_array_header_t *own = mqp_links_of(r->pool, st->held_links);
+    const apr_array_header_t *own = mqp_links_of(r->pool, st->backend.held);
     const apr_array_header_t *theirs = mqp_links_of(r->pool, backend);
     apr_hash_t *seen = mqp_target_set(r->pool, own);
     apr_table_t *out = apr_table_make(r->pool, own->nelts + theirs->nelts);
@@ -320,26 +320,26 @@ static const char *mqp_backend_interim(mqp_backend_ctx *ctx, char *text,
         || it.status != HTTP_EARLY_HINTS) {
         return NULL;            /* a 100, or not what we can read */
     }
-    if (st->held_links && !st->held_sent) {
+    if (st->backend.held && !st->backend.held_sent) {
         /* merge: this 103 is the first the client gets; it carries the
          * module's links too */
         apr_table_t *links = mqp_merge_links(r, st, it.links);
-        st->held_sent = 1;
-        st->first_links = links;
+        st->backend.held_sent = 1;
+        st->links.first_103 = links;
         MQP_COUNT(early_hints_responses);
         return mqp_interim_text(r, &it, links);
     }
-    if (!st->first_links) {
+    if (!st->links.first_103) {
         /* the first 103 the client gets is this one: nothing is lost */
-        st->first_links = it.links;
+        st->links.first_103 = it.links;
         return NULL;
     }
-    if (!st->first_103_hints) {
+    if (!st->backend.first_was_hints) {
         return NULL;            /* a push client gets pushes from both */
     }
     /* a later 103: a browser ignores it, and so every link of it that the
      * first one did not have */
-    first = mqp_target_set(r->pool, mqp_links_of(r->pool, st->first_links));
+    first = mqp_target_set(r->pool, mqp_links_of(r->pool, st->links.first_103));
     theirs = mqp_links_of(r->pool, it.links);
     lost = apr_array_make(r->pool, 4, sizeof(const char *));
     for (i = 0; i < theirs->nelts; ++i) {
@@ -354,7 +354,7 @@ static const char *mqp_backend_interim(mqp_backend_ctx *ctx, char *text,
             apr_atomic_add64(&mqp_ctr->backend_hints_ignored, lost->nelts);
         }
         mqp_log_lost(r, ctx->dc, apr_array_pstrcat(r->pool, lost, ' '),
-                     lost->nelts, st->held_links != NULL);
+                     lost->nelts, st->backend.held != NULL);
     }
     return NULL;
 }
@@ -372,7 +372,7 @@ apr_status_t mqp_backend_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
     /* the module's own 103 and everything but a handler's interim
      * response pass untouched */
-    if (!ctx->text && (ctx->st->sending_own || r->status < 100
+    if (!ctx->text && (ctx->st->backend.sending_own || r->status < 100
                        || r->status >= 200)) {
         return ap_pass_brigade(f->next, bb);
     }
@@ -430,8 +430,8 @@ void mqp_backend_watch(request_rec *r, mqp_response_state *st,
     request_rec *first = r;
     mqp_backend_ctx *ctx;
 
-    if (st->backend_filter) {
-        ctx = ((ap_filter_t *)st->backend_filter)->ctx;
+    if (st->backend.filter) {
+        ctx = ((ap_filter_t *)st->backend.filter)->ctx;
         ctx->r = r;
         return;
     }
@@ -442,11 +442,11 @@ void mqp_backend_watch(request_rec *r, mqp_response_state *st,
     ctx->r = r;
     ctx->st = st;
     ctx->dc = dc;
-    st->backend_filter = ap_add_output_filter(MQP_BACKEND_FILTER, ctx, NULL,
+    st->backend.filter = ap_add_output_filter(MQP_BACKEND_FILTER, ctx, NULL,
                                               r->connection);
-    if (st->backend_filter) {
+    if (st->backend.filter) {
         /* a connection outlives the request (HTTP/1.1 keep-alive) */
-        apr_pool_cleanup_register(first->pool, st->backend_filter,
+        apr_pool_cleanup_register(first->pool, st->backend.filter,
                                   mqp_backend_remove, apr_pool_cleanup_null);
     }
 }
@@ -455,8 +455,8 @@ void mqp_backend_watch(request_rec *r, mqp_response_state *st,
  * answers, whatever it decides */
 void mqp_backend_follow(request_rec *r, mqp_response_state *st)
 {
-    if (st->backend_filter) {
-        ((mqp_backend_ctx *)((ap_filter_t *)st->backend_filter)->ctx)->r = r;
+    if (st->backend.filter) {
+        ((mqp_backend_ctx *)((ap_filter_t *)st->backend.filter)->ctx)->r = r;
     }
 }
 
@@ -469,14 +469,14 @@ void mqp_backend_final_links(request_rec *r, mqp_response_state *st)
     const apr_table_entry_t *e;
     int i;
 
-    if (!st->held_links || st->held_sent) {
+    if (!st->backend.held || st->backend.held_sent) {
         return;
     }
-    st->held_sent = 1;
+    st->backend.held_sent = 1;
     if (r->status >= 400) {
         return;
     }
-    arr = apr_table_elts(st->held_links);
+    arr = apr_table_elts(st->backend.held);
     e = (const apr_table_entry_t *)arr->elts;
     for (i = 0; i < arr->nelts; ++i) {
         if (!mqp_has_link(r->headers_out, e[i].val)

@@ -46,32 +46,32 @@ qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
 {
     mqp_cookie_find cf;
 
-    if (st->digest_read) {
-        return st->digest;
+    if (st->cookie.read) {
+        return st->cookie.digest;
     }
-    st->digest_read = 1;
+    st->cookie.read = 1;
     if (!dc->cookie || !dc->cookie->name) {
         return NULL;
     }
-    st->cookie = dc->cookie;
+    st->cookie.conf = dc->cookie;
     cf.name = dc->cookie->name;
     cf.value = NULL;
     apr_table_do(mqp_cookie_find_cb, &cf, r->headers_in, "Cookie", NULL);
     if (cf.value) {
-        st->digest = qp_digest_decode(r->pool, cf.value, cf.len);
-        if (!st->digest) {
+        st->cookie.digest = qp_digest_decode(r->pool, cf.value, cf.len);
+        if (!st->cookie.digest) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "QuartPushCookie: "
                           "cookie %s is not a valid digest (%" APR_SIZE_T_FMT
                           " bytes); replaced", cf.name, cf.len);
-            st->digest_dirty = 1;
+            st->cookie.dirty = 1;
         }
     }
-    if (!st->digest) {
-        st->digest = qp_digest_create(r->pool);
+    if (!st->cookie.digest) {
+        st->cookie.digest = qp_digest_create(r->pool);
     }
-    /* the cookie is set by the filter mqp_cookie_insert_filter adds, once
+    /* the cookie is set by the filter mqp_insert_error_filters adds, once
      * the handler is done, so that its pushes (the API) are in it too */
-    return st->digest;
+    return st->cookie.digest;
 }
 
 /* The response's filter chain is built: the cookie's filter goes in when
@@ -84,7 +84,7 @@ static void mqp_cookie_insert(request_rec *r, const mqp_response_state *st)
     const mqp_dir_conf *dc = ap_get_module_config(r->per_dir_config,
                                                   &quartpush_module);
 
-    if ((st && st->cookie) || (dc->cookie && dc->cookie->name)) {
+    if ((st && st->cookie.conf) || (dc->cookie && dc->cookie->name)) {
         ap_add_output_filter(MQP_COOKIE_FILTER, NULL, r, r->connection);
     }
 }
@@ -104,7 +104,7 @@ void mqp_insert_filters(request_rec *r)
 }
 
 /* insert_error_filter: an error response keeps the cookie */
-void mqp_cookie_insert_filter(request_rec *r)
+void mqp_insert_error_filters(request_rec *r)
 {
     if (r->main) {
         return;
@@ -176,11 +176,11 @@ apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     request_rec *r = f->r;
     mqp_response_state *st = mqp_state_get(r, 0);
 
-    if (st && st->digest_dirty && st->cookie) {
-        const mqp_cookie_conf *cc = st->cookie;
+    if (st && st->cookie.dirty && st->cookie.conf) {
+        const mqp_cookie_conf *cc = st->cookie.conf;
         apr_table_addn(r->err_headers_out, "Set-Cookie",
             apr_pstrcat(r->pool, cc->name, "=",
-                        qp_digest_encode(r->pool, st->digest), "; Path=/",
+                        qp_digest_encode(r->pool, st->cookie.digest), "; Path=/",
                         cc->max_age >= 0 ? apr_psprintf(r->pool,
                             "; Max-Age=%d", cc->max_age) : "",
                         "; HttpOnly",
@@ -189,7 +189,7 @@ apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         mqp_cookie_private(r);
         mqp_cookie_no_cdn(r, "CDN-Cache-Control");
         mqp_cookie_no_cdn(r, "Surrogate-Control");
-        st->digest_dirty = 0;
+        st->cookie.dirty = 0;
     }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);

@@ -207,11 +207,11 @@ void mqp_h2_send_early_hints(request_rec *r, apr_table_t *links)
     r->status = HTTP_EARLY_HINTS;
     r->status_line = "103 Early Hints";
     if (st) {
-        st->sending_own = 1;    /* not a handler's 103: pass it as it is */
+        st->backend.sending_own = 1;    /* not a handler's 103: pass it as it is */
     }
     ap_send_interim_response(r, 1);
     if (st) {
-        st->sending_own = 0;
+        st->backend.sending_own = 0;
     }
     r->headers_out = saved_headers;
     r->status = saved_status;

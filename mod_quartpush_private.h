@@ -137,56 +137,76 @@ int mqp_compile_routes(apr_pool_t *pconf, server_rec *s);
  * one response (mod_quartpush_request.c)
  */
 
-/* What one response has announced so far, kept on the first request of an
- * internal redirect chain so that a redirect never pushes a URL twice. */
+/* One response's state, kept on the first request of its internal
+ * redirect chain (mqp_state_get), so that a redirect never announces a
+ * URL twice nor counts the response twice. Created on demand. */
 typedef struct {
-    apr_array_header_t *announced;  /* const char * URLs, or NULL */
-    apr_array_header_t *pushed;     /* const char * URLs pushed, or NULL */
-    apr_array_header_t *hinted;     /* the same for hints only */
-    const char *pushed_note;        /* pushed, space-separated: the note, */
-    int pushed_note_n;              /* ... joined when it had this many */
-    const char *hinted_note;        /* the same for hints */
-    int hinted_note_n;
-    const char *route_uri;          /* the path routes match */
-    const char *route_args;         /* ... and its query string, or NULL */
-    const void *dir_conf;           /* the scope of the URL asked for */
-    qp_digest *digest;              /* QuartPushCookie: what the client has */
-    const mqp_cookie_conf *cookie;  /* ... and the cookie it goes back in */
-    apr_array_header_t *skipped;    /* URLs skipped as already sent */
-    const char *own;                /* a link left out: the URL asked for */
-    const qp_route *route;          /* the route matched, for the log */
-    int route_false;                /* ... whose when condition is false */
-    int over;                       /* links left out by QuartPushLimit */
-    int limit;                      /* ... which was */
-    int over_size;                  /* links left out by the size cap */
-    apr_array_header_t *final_links;/* QuartPushLinkHeader: the Link values
-                                     * for the final response, or NULL */
-    apr_hash_t *left_out;           /* URLs counted as skipped (limit,
-                                     * cookie), so that a redirect's pass
-                                     * does not count them again */
-    unsigned int final_links_added:1;   /* ... went into its headers */
-    unsigned int final_links_vary:1;    /* ... depend on the cookie */
-    unsigned int digest_read:1;     /* the digest was looked for */
-    unsigned int digest_dirty:1;    /* the client needs a new cookie */
-    unsigned int counted:1;         /* counted in requests */
-    unsigned int decided:1;         /* counted as skipped, or announced */
-    unsigned int rules_sent_103:1;  /* the configured rules' 103 went out:
-                                     * no other pass sends one */
-    unsigned int route_counted:1;   /* counted in routes_matched */
-    unsigned int gave_up:1;         /* the route matcher hit its bound */
-    apr_array_header_t *manifests;  /* the manifests' generations this
-                                     * response holds (mod_quartpush_manifest.c) */
-    /* a handler's own 103 (mod_quartpush_backend.c) */
-    apr_table_t *held_links;        /* QuartPushBackendHints merge: the
-                                     * 103's Link headers, held back */
-    apr_table_t *first_links;       /* the Link headers of the first 103
+    struct {                        /* the URL the client asked for, kept
+                                     * before mod_dir or a front controller
+                                     * rewrites it (mqp_header_parser) */
+        const char *uri;            /* the path routes match */
+        const char *args;           /* its query string, or NULL */
+        const void *dir_conf;       /* its scope's mqp_dir_conf */
+    } asked;
+    struct {                        /* what the response announces */
+        apr_array_header_t *announced;  /* const char * URLs, or NULL */
+        apr_array_header_t *pushed;     /* ... of them pushed */
+        apr_array_header_t *hinted;     /* ... of them hinted only */
+        apr_table_t *first_103;     /* the Link headers of the first 103
                                      * the client got, NULL before one */
-    void *backend_filter;           /* ap_filter_t * watching the handler's
-                                     * interim responses, or NULL */
-    unsigned int held_sent:1;       /* the held links went out */
-    unsigned int first_103_hints:1; /* ... the first 103 was hints (the
+        apr_array_header_t *final;  /* QuartPushLinkHeader: the final
+                                     * response's Link values, or NULL */
+        unsigned int final_added:1; /* ... went into its headers */
+        unsigned int final_vary:1;  /* ... depend on the cookie */
+        unsigned int sent_103:1;    /* the rules' 103 went out: no later
+                                     * pass of the chain sends one */
+    } links;
+    struct {                        /* what it left out (the debug line) */
+        apr_hash_t *counted;        /* URLs counted as skipped, so that a
+                                     * redirect's pass does not count them
+                                     * again (mqp_newly_left_out) */
+        apr_array_header_t *in_digest;  /* URLs the client has (cookie) */
+        const char *own;            /* the URL asked for, among the links */
+        int over_limit;             /* links over QuartPushLimit ... */
+        int limit;                  /* ... which was */
+        int over_size;              /* links over the 103's size cap */
+    } left;
+    struct {                        /* the counters it moved: once each */
+        unsigned int request:1;     /* requests */
+        unsigned int outcome:1;     /* a skip reason, or announced */
+        unsigned int route:1;       /* routes_matched */
+    } counted;
+    struct {
+        const qp_route *matched;    /* the route matched, for the log */
+        unsigned int condition_false:1; /* ... whose when is false */
+        unsigned int gave_up:1;     /* the matcher hit its bound (counted
+                                     * once) */
+    } route;
+    struct {                        /* QuartPushCookie */
+        qp_digest *digest;          /* what the client has */
+        const mqp_cookie_conf *conf;/* the cookie it goes back in */
+        unsigned int read:1;        /* the digest was looked for */
+        unsigned int dirty:1;       /* the client needs a new cookie */
+    } cookie;
+    struct {                        /* the notes, joined once per change */
+        const char *pushed;
+        int pushed_n;               /* ... when links.pushed had this many */
+        const char *hinted;
+        int hinted_n;
+    } notes;
+    apr_array_header_t *manifests;  /* the manifests' generations it holds
+                                     * (mod_quartpush_manifest.c) */
+    struct {                        /* a handler's own 103
+                                     * (mod_quartpush_backend.c) */
+        apr_table_t *held;          /* QuartPushBackendHints merge: the
+                                     * 103's Link headers, held back */
+        void *filter;               /* the ap_filter_t * watching the
+                                     * handler's interim responses */
+        unsigned int held_sent:1;   /* the held links went out */
+        unsigned int first_was_hints:1; /* the first 103 was hints (the
                                      * client refuses push) */
-    unsigned int sending_own:1;     /* the module's own 103 is being sent */
+        unsigned int sending_own:1; /* the module's own 103 is leaving */
+    } backend;
 } mqp_response_state;
 
 /* How the links reach this client, if at all. */
@@ -313,7 +333,7 @@ qp_digest *mqp_cookie_digest(request_rec *r, mqp_response_state *st,
 apr_status_t mqp_cookie_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 /* insert_error_filter: the filter that sets it; insert_filter: that one
  * and QuartPushLinkHeader's (mqp_links_insert_filter) */
-void mqp_cookie_insert_filter(request_rec *r);
+void mqp_insert_error_filters(request_rec *r);
 void mqp_insert_filters(request_rec *r);
 
 /* ------------------------------------------------------------------------

@@ -45,8 +45,8 @@ int mqp_was_announced(const mqp_response_state *st, const char *url)
 {
     int i;
 
-    for (i = 0; st->announced && i < st->announced->nelts; ++i) {
-        if (!strcmp(APR_ARRAY_IDX(st->announced, i, const char *), url)) {
+    for (i = 0; st->links.announced && i < st->links.announced->nelts; ++i) {
+        if (!strcmp(APR_ARRAY_IDX(st->links.announced, i, const char *), url)) {
             return 1;
         }
     }
@@ -84,8 +84,8 @@ int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
     while (first->prev) {
         first = first->prev;
     }
-    path = st && st->route_uri ? st->route_uri : first->uri;
-    args = st && st->route_uri ? st->route_args : first->args;
+    path = st && st->asked.uri ? st->asked.uri : first->uri;
+    args = st && st->asked.uri ? st->asked.args : first->args;
     if (!path) {
         return 0;
     }
@@ -107,11 +107,11 @@ int mqp_is_own_url(request_rec *r, const mqp_response_state *st,
  * that logs them), also after an internal redirect. */
 void mqp_set_notes(request_rec *r, mqp_response_state *st)
 {
-    if (mqp_note(r->pool, st->pushed, &st->pushed_note, &st->pushed_note_n)) {
-        apr_table_setn(r->notes, MQP_NOTE, st->pushed_note);
+    if (mqp_note(r->pool, st->links.pushed, &st->notes.pushed, &st->notes.pushed_n)) {
+        apr_table_setn(r->notes, MQP_NOTE, st->notes.pushed);
     }
-    if (mqp_note(r->pool, st->hinted, &st->hinted_note, &st->hinted_note_n)) {
-        apr_table_setn(r->notes, MQP_NOTE_HINTS, st->hinted_note);
+    if (mqp_note(r->pool, st->links.hinted, &st->notes.hinted, &st->notes.hinted_n)) {
+        apr_table_setn(r->notes, MQP_NOTE_HINTS, st->notes.hinted);
     }
 }
 
@@ -143,6 +143,11 @@ static int mqp_is_navigation(const request_rec *r)
     return dest && !strcmp(dest, "document");
 }
 
+#define MQP_NOT_NAVIGATION "no push (the client refuses it, or H2Push is " \
+    "off), and this is not a navigation (Sec-Fetch-Mode: navigate, " \
+    "Sec-Fetch-Dest: document), the only request a browser uses Early " \
+    "Hints on; QuartPushEarlyHints all hints every request"
+
 /* Whether hints are worth sending on r: on a navigation, or anywhere
  * with QuartPushEarlyHints all. */
 static int mqp_hints_wanted(const request_rec *r, int hints)
@@ -150,129 +155,151 @@ static int mqp_hints_wanted(const request_rec *r, int hints)
     return (hints & MQP_HINTS_ALL) || mqp_is_navigation(r);
 }
 
-/* Whether and how r's response announces links: every reason for
- * announcing nothing is here, in the order it is checked, with the counter
- * it goes to. A client that accepts push gets the links pushed; one that
- * refuses push gets them as Early Hints where QuartPushEarlyHints allows it
- * and the 103 reaches the client (over HTTP/2 mod_http2 forwards it only
- * with H2EarlyHints on, and a 103 it drops is pure cost), and, unless
- * QuartPushEarlyHints says all, only on a navigation, the one request a
- * browser reads Early Hints on. Where H2Push is
- * off (at any scope: mod_http2's H2PUSH variable tells only the server's
- * setting, so the per-directory one is read from mod_quartpush's own H2Push
- * command), every client is treated as one that refuses push, and the
- * hints it gets say nopush.
+/* Announces nothing, for reason code; why is the debug log's text. */
+static void mqp_nothing(mqp_decision *d, mqp_skip_e code, const char *why)
+{
+    d->how = MQP_SEND_NONE;
+    d->code = code;
+    d->reason = why;
+}
+
+/* A client that gets no push (it refuses push, or H2Push is off): the
+ * links as Early Hints, where they reach it and it reads them. Over
+ * HTTP/2 mod_http2 forwards a 103 only with H2EarlyHints on, and one it
+ * drops is pure cost; a browser reads Early Hints on a navigation only.
+ * Where H2Push is off the hints say nopush, so that mod_http2 never
+ * pushes from them. */
+static void mqp_decide_hints(request_rec *r, const mqp_srv_conf *sc,
+                             int hints, int h2push_off, mqp_decision *d)
+{
+    static const char *const no_hints[2][2] = {
+        { "the client does not accept push, and QuartPushEarlyHints is off",
+          "the client does not accept push, and H2EarlyHints is off "
+          "(mod_http2 would drop the Early Hints)" },
+        { "H2Push off, and QuartPushEarlyHints is off",
+          "H2Push off, and H2EarlyHints is off (mod_http2 would drop the "
+          "Early Hints)" }
+    };
+    mqp_skip_e code = h2push_off ? MQP_SKIP_H2PUSH_OFF
+                                 : MQP_SKIP_CLIENT_REFUSES_PUSH;
+
+    if (hints == MQP_HINTS_OFF) {
+        mqp_nothing(d, code, no_hints[h2push_off][0]);
+    }
+    else if (!mqp_h2_early_hints(r, sc)) {
+        mqp_nothing(d, code, no_hints[h2push_off][1]);
+    }
+    else if (!mqp_hints_wanted(r, hints)) {
+        mqp_nothing(d, MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
+    }
+    else {
+        d->how = MQP_SEND_HINTS;
+        d->nopush = h2push_off;
+    }
+}
+
+/* Whether the response will predictably be an error, decided before the
+ * handler runs: why, or NULL. A revalidation (If-None-Match,
+ * If-Modified-Since) is not one: only the handler knows whether it is a
+ * 304, and a navigation that revalidates after a deploy (an old ETag) is
+ * the one that most needs the new files; when it is a 304 the browser
+ * takes what the 103 names from its cache (docs/push-or-hints.md). */
+static const char *mqp_predicted_error(const request_rec *r)
+{
+    const request_rec *prev;
+
+    if (r->status >= 400) {
+        return "error response";
+    }
+    for (prev = r->prev; prev; prev = prev->prev) {
+        if (prev->status >= 400) {
+            return "error document";
+        }
+    }
+    if (r->finfo.filetype == APR_NOFILE && !r->handler) {
+        return "no file and no handler (the response will be 404)";
+    }
+    return NULL;
+}
+
+/* Whether and how r's response announces links. The reasons for
+ * announcing nothing come in the order they are checked, each with its
+ * counter: first those that leave the response without links at all,
+ * then (d->for_response set: QuartPushLinkHeader still applies) those
+ * that leave this client without a 103. A client that accepts push gets
+ * the links pushed, any other Early Hints where they reach it
+ * (mqp_decide_hints). H2Push off at any scope counts as a client that
+ * refuses push: mod_http2's H2PUSH variable reflects the stream's policy
+ * (the session's server and the client's SETTINGS), not a <Location>'s
+ * H2Push, which the module reads from its own H2Push command.
  * With predict, the configured links go out before the handler runs, so
- * that the responses that will predictably be an error are left out (a
- * revalidation is not one: only the handler knows whether it is a 304); d->for_response then says that the response is one to announce for,
- * whatever the client accepts. The API asks without predict: a handler
- * that pushes knows its response. */
+ * the responses that will predictably be an error are left out; the API
+ * asks without: a handler that pushes knows its response. */
 void mqp_decide(request_rec *r, const mqp_dir_conf *dc,
                 const mqp_srv_conf *sc, int predict, mqp_decision *d)
 {
     int hints = MQP_CONF_GET(dc, early_hints, MQP_HINTS_ON);
     int h2push_off = sc->h2push == 0 || dc->h2push == 0;
-    const request_rec *prev;
-
-#define MQP_NOT_NAVIGATION "no push (the client refuses it, or H2Push is " \
-    "off), and this is not a navigation (Sec-Fetch-Mode: navigate, Sec-Fetch-Dest: document), " \
-    "the only request a browser uses Early Hints on; QuartPushEarlyHints all " \
-    "hints every request"
-#define MQP_NOTHING(skip, why) \
-    do { d->how = MQP_SEND_NONE; d->code = (skip); d->reason = (why); \
-         return; } while (0)
+    const char *error;
 
     d->for_response = 0;
     d->nopush = 0;
+    /* no links for this response */
     if (dc->enabled == 0) {
-        MQP_NOTHING(MQP_SKIP_OFF, "QuartPush off");
+        mqp_nothing(d, MQP_SKIP_OFF, "QuartPush off");
+        return;
     }
     if (r->method_number != M_GET) {
-        MQP_NOTHING(MQP_SKIP_NOT_GET, "not a GET request");
+        mqp_nothing(d, MQP_SKIP_NOT_GET, "not a GET request");
+        return;
     }
     if (apr_table_get(r->subprocess_env, MQP_ENV_OFF)) {
-        MQP_NOTHING(MQP_SKIP_OFF, "no-quartpush is set");
+        mqp_nothing(d, MQP_SKIP_OFF, "no-quartpush is set");
+        return;
     }
-    if (predict) {
-        /* If-None-Match and If-Modified-Since do not count: whether the
-         * answer is a 304 is known only once the handler has run, and a
-         * navigation that revalidates after a deploy (an old ETag) is the
-         * one that most needs the new files; when it is a 304 the browser
-         * takes what the 103 names from its cache (docs/push-or-hints.md) */
-        if (r->status >= 400) {
-            MQP_NOTHING(MQP_SKIP_ERROR, "error response");
-        }
-        for (prev = r->prev; prev; prev = prev->prev) {
-            if (prev->status >= 400) {
-                MQP_NOTHING(MQP_SKIP_ERROR, "error document");
-            }
-        }
-        if (r->finfo.filetype == APR_NOFILE && !r->handler) {
-            MQP_NOTHING(MQP_SKIP_ERROR, "no file and no handler (the "
-                        "response will be 404)");
-        }
+    if (predict && (error = mqp_predicted_error(r)) != NULL) {
+        mqp_nothing(d, MQP_SKIP_ERROR, error);
+        return;
     }
+    /* links for this response, but no 103 for this client */
     d->for_response = 1;
     if (r->header_only) {
         /* HEAD: the final Link headers of a GET (RFC 9110 9.3.2), no 103 */
-        MQP_NOTHING(MQP_SKIP_NOT_GET, "a HEAD request");
+        mqp_nothing(d, MQP_SKIP_NOT_GET, "a HEAD request");
     }
-    if (r->expecting_100) {
+    else if (r->expecting_100) {
         /* a 1xx now would be taken for the 100 the client waits for */
-        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH,
+        mqp_nothing(d, MQP_SKIP_CLIENT_REFUSES_PUSH,
                     "the client waits for 100-continue");
     }
-    if (r->proto_num < HTTP_VERSION(2, 0)) {
+    else if (r->proto_num < HTTP_VERSION(2, 0)) {
         if (!(hints & MQP_HINTS_H1) || r->proto_num < HTTP_VERSION(1, 1)) {
-            MQP_NOTHING(MQP_SKIP_HTTP1,
+            mqp_nothing(d, MQP_SKIP_HTTP1,
                         "HTTP/1.x, and QuartPushEarlyHints is not h1");
         }
-        if (!mqp_hints_wanted(r, hints)) {
-            MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
+        else if (!mqp_hints_wanted(r, hints)) {
+            mqp_nothing(d, MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
         }
-        d->how = MQP_SEND_HINTS;
-        return;
-    }
-    if (!mqp_h2_loaded()) {
-        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "mod_http2 is not loaded");
-    }
-    if (mqp_h2_client_accepts_push(r)) {
-        /* (only a client that accepts push has pushed requests) */
-        if (mqp_h2_is_pushed_request(r)) {
-            MQP_NOTHING(MQP_SKIP_PUSHED_REQUEST,
-                        "it is itself a pushed request");
-        }
-        if (!h2push_off) {
-            d->how = MQP_SEND_PUSH;
-            return;
+        else {
+            d->how = MQP_SEND_HINTS;
         }
     }
-    if (h2push_off) {
-        if (hints == MQP_HINTS_OFF) {
-            MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and "
-                        "QuartPushEarlyHints is off");
-        }
-        if (!mqp_h2_early_hints(r, sc)) {
-            MQP_NOTHING(MQP_SKIP_H2PUSH_OFF, "H2Push off, and H2EarlyHints "
-                        "is off (mod_http2 would drop the Early Hints)");
-        }
-        d->nopush = 1;
+    else if (!mqp_h2_loaded()) {
+        mqp_nothing(d, MQP_SKIP_CLIENT_REFUSES_PUSH, "mod_http2 is not loaded");
     }
-    if (hints == MQP_HINTS_OFF) {
-        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
-                    "accept push, and QuartPushEarlyHints is off");
+    else if (!mqp_h2_client_accepts_push(r)) {
+        mqp_decide_hints(r, sc, hints, h2push_off, d);
     }
-    if (!mqp_h2_early_hints(r, sc)) {
-        MQP_NOTHING(MQP_SKIP_CLIENT_REFUSES_PUSH, "the client does not "
-                    "accept push, and H2EarlyHints is off (mod_http2 would "
-                    "drop the Early Hints)");
+    /* (only a client that accepts push has pushed requests) */
+    else if (mqp_h2_is_pushed_request(r)) {
+        mqp_nothing(d, MQP_SKIP_PUSHED_REQUEST, "it is itself a pushed request");
     }
-    if (!mqp_hints_wanted(r, hints)) {
-        MQP_NOTHING(MQP_SKIP_NOT_NAVIGATION, MQP_NOT_NAVIGATION);
+    else if (h2push_off) {
+        mqp_decide_hints(r, sc, hints, h2push_off, d);
     }
-    d->how = MQP_SEND_HINTS;
-#undef MQP_NOTHING
-#undef MQP_NOT_NAVIGATION
+    else {
+        d->how = MQP_SEND_PUSH;
+    }
 }
 
 void mqp_announce_begin(mqp_announcement *a, request_rec *r,
@@ -294,23 +321,23 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
 /* A resource left out is counted once per response: an internal redirect
  * runs fixups again on the same URLs. True when url was not left out
  * before (it is now). */
-static int mqp_left_out_first(request_rec *r, mqp_response_state *st,
+static int mqp_newly_left_out(request_rec *r, mqp_response_state *st,
                               const char *url)
 {
-    if (!st->left_out) {
-        st->left_out = apr_hash_make(r->pool);
+    if (!st->left.counted) {
+        st->left.counted = apr_hash_make(r->pool);
     }
-    else if (apr_hash_get(st->left_out, url, APR_HASH_KEY_STRING)) {
+    else if (apr_hash_get(st->left.counted, url, APR_HASH_KEY_STRING)) {
         return 0;
     }
-    apr_hash_set(st->left_out, url, APR_HASH_KEY_STRING, url);
+    apr_hash_set(st->left.counted, url, APR_HASH_KEY_STRING, url);
     return 1;
 }
 
 int mqp_skip_once(request_rec *r, mqp_response_state *st, const char *url,
                   mqp_skip_e reason)
 {
-    if (!mqp_left_out_first(r, st, url)) {
+    if (!mqp_newly_left_out(r, st, url)) {
         return 0;
     }
     MQP_COUNT(skipped[reason]);
@@ -322,18 +349,18 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
 {
     request_rec *r = a->r;
     mqp_response_state *st = a->st;
-    int digested = st->digest && !link->preconnect;
+    int uses_digest = st->cookie.digest && !link->preconnect;
 
     if (!link->preconnect && mqp_is_own_url(r, st, url)) {
-        st->own = url;
+        st->left.own = url;
         return 0;
     }
     if (mqp_was_announced(st, url)) {
         return 0;
     }
-    if (digested && qp_digest_contains(st->digest, url)) {
-        if (mqp_left_out_first(r, st, url)) {
-            mqp_list_add(r->pool, &st->skipped, url);
+    if (uses_digest && qp_digest_contains(st->cookie.digest, url)) {
+        if (mqp_newly_left_out(r, st, url)) {
+            mqp_list_add(r->pool, &st->left.in_digest, url);
             MQP_COUNT(skipped[MQP_SKIP_COOKIE]);
         }
         return 0;
@@ -346,11 +373,11 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
                       MQP_MAX_LINK_HEADER);
         return 0;
     }
-    if (!st->announced) {
-        st->announced = apr_array_make(r->pool, 8, sizeof(const char *));
+    if (!st->links.announced) {
+        st->links.announced = apr_array_make(r->pool, 8, sizeof(const char *));
     }
-    if (st->announced->nelts >= a->limit) {
-        if (mqp_left_out_first(r, st, url)) {
+    if (st->links.announced->nelts >= a->limit) {
+        if (mqp_newly_left_out(r, st, url)) {
             ++a->over;
             MQP_COUNT(skipped[MQP_SKIP_LIMIT]);
         }
@@ -373,16 +400,16 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
     }
     a->bytes += MQP_LINK_ENTRY_BYTES(header);
     apr_table_addn(a->links, "Link", header);
-    APR_ARRAY_PUSH(st->announced, const char *) = url;
-    if (digested && qp_digest_add(st->digest, url)) {
-        st->digest_dirty = 1;
+    APR_ARRAY_PUSH(st->links.announced, const char *) = url;
+    if (uses_digest && qp_digest_add(st->cookie.digest, url)) {
+        st->cookie.dirty = 1;
     }
     if (a->how == MQP_SEND_PUSH && !link->nopush) {
-        mqp_list_add(r->pool, &st->pushed, url);
+        mqp_list_add(r->pool, &st->links.pushed, url);
         MQP_COUNT(pushes);
     }
     else {
-        mqp_list_add(r->pool, &st->hinted, url);
+        mqp_list_add(r->pool, &st->links.hinted, url);
         MQP_COUNT(hints);
     }
     return 1;
@@ -390,20 +417,20 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
 
 int mqp_announce_send(mqp_announcement *a)
 {
-    a->st->over += a->over;
-    a->st->over_size += a->over_size;
-    a->st->limit = a->limit;
-    if (a->links && a->hold && !a->st->held_links) {
+    a->st->left.over_limit += a->over;
+    a->st->left.over_size += a->over_size;
+    a->st->left.limit = a->limit;
+    if (a->links && a->hold && !a->st->backend.held) {
         /* QuartPushBackendHints merge: one 103, the handler's, carries
          * them (mod_quartpush_backend.c); or the final response */
-        a->st->held_links = a->links;
-        a->st->first_103_hints = a->how == MQP_SEND_HINTS;
+        a->st->backend.held = a->links;
+        a->st->backend.first_was_hints = a->how == MQP_SEND_HINTS;
     }
     else if (a->links) {
         mqp_h2_send_early_hints(a->r, a->links);
-        if (!a->st->first_links) {
-            a->st->first_links = a->links;
-            a->st->first_103_hints = a->how == MQP_SEND_HINTS;
+        if (!a->st->links.first_103) {
+            a->st->links.first_103 = a->links;
+            a->st->backend.first_was_hints = a->how == MQP_SEND_HINTS;
         }
     }
     mqp_set_notes(a->r, a->st);
@@ -417,15 +444,15 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
 {
     const qp_route *route;
     mqp_response_state *st = mqp_state_get(r, 1);
-    const char *uri = st->route_uri ? st->route_uri : r->uri;
+    const char *uri = st->asked.uri ? st->asked.uri : r->uri;
     const char *err = NULL;
 
     if (!sc->table) {
         return NULL;
     }
     route = qp_routes_match(sc->table, uri, m);
-    if (m->gave_up && !st->gave_up) {   /* once, across internal redirects */
-        st->gave_up = 1;
+    if (m->gave_up && !st->route.gave_up) {   /* once, across internal redirects */
+        st->route.gave_up = 1;
         MQP_COUNT(routes_gave_up);
     }
     if (!route) {
@@ -439,14 +466,14 @@ static const qp_match *mqp_route_for(request_rec *r, const mqp_srv_conf *sc,
                           "failed: %s", route->pattern, route->origin, err);
         }
         if (ok <= 0) {
-            st->route = route;
-            st->route_false = 1;
+            st->route.matched = route;
+            st->route.condition_false = 1;
             return NULL;
         }
     }
-    st->route = route;
-    if (!st->route_counted) {       /* once, across internal redirects */
-        st->route_counted = 1;
+    st->route.matched = route;
+    if (!st->counted.route) {       /* once, across internal redirects */
+        st->counted.route = 1;
         MQP_COUNT(routes_matched);
     }
     return m;
@@ -486,12 +513,12 @@ static int mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
          * is spent on a resource that cannot go in (a fixed one costs
          * nothing to build, and mqp_announce may find it announced) */
         if (res->parts && (a.over_size
-            || (a.st->announced && a.st->announced->nelts >= a.limit))) {
+            || (a.st->links.announced && a.st->links.announced->nelts >= a.limit))) {
             if (a.over_size) {
                 ++a.over_size;
                 MQP_COUNT(skipped[MQP_SKIP_SIZE]);
             }
-            else if (mqp_left_out_first(r, a.st, res->link->url)) {
+            else if (mqp_newly_left_out(r, a.st, res->link->url)) {
                 /* (keyed by the template: a redirect's second pass over
                  * the same route counts it once) */
                 ++a.over;
@@ -504,7 +531,7 @@ static int mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
                      res->link);
     }
     if (mqp_announce_send(&a)) {
-        a.st->rules_sent_103 = 1;
+        a.st->links.sent_103 = 1;
         return 1;
     }
     return 0;
@@ -524,7 +551,7 @@ static int mqp_final_link(request_rec *r, mqp_response_state *st,
                           const char *url, const char *header,
                           const qp_link *link)
 {
-    if (st->final_links->nelts >= limit) {
+    if (st->links.final->nelts >= limit) {
         return 0;       /* QuartPushLimit holds here too */
     }
     /* (after an internal redirect the digest holds what an earlier pass
@@ -540,7 +567,7 @@ static int mqp_final_link(request_rec *r, mqp_response_state *st,
     if (*bytes > MQP_MAX_HINTS_BYTES) {
         return 0;
     }
-    APR_ARRAY_PUSH(st->final_links, const char *) = header;
+    APR_ARRAY_PUSH(st->links.final, const char *) = header;
     return 1;
 }
 
@@ -552,8 +579,8 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
     apr_size_t bytes = 0;
     int i, j, more = 1;
 
-    st->final_links = apr_array_make(r->pool, 8, sizeof(const char *));
-    st->final_links_vary = digest != NULL;
+    st->links.final = apr_array_make(r->pool, 8, sizeof(const char *));
+    st->links.final_vary = digest != NULL;
     for (i = 0; more && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
         const apr_array_header_t *items;
@@ -575,10 +602,10 @@ static void mqp_add_final_links(request_rec *r, const mqp_dir_conf *dc)
 
 void mqp_links_insert_filter(request_rec *r, const mqp_response_state *st)
 {
-    if (st && ((st->final_links
-                && (st->final_links->nelts || st->final_links_vary)
-                && !st->final_links_added)
-               || (st->held_links && !st->held_sent))) {
+    if (st && ((st->links.final
+                && (st->links.final->nelts || st->links.final_vary)
+                && !st->links.final_added)
+               || (st->backend.held && !st->backend.held_sent))) {
         ap_add_output_filter(MQP_LINKS_FILTER, NULL, r, r->connection);
     }
 }
@@ -653,20 +680,20 @@ apr_status_t mqp_links_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         mqp_backend_final_links(r, st);
     }
     /* not on an error: httpd drops headers_out there, and so do we */
-    if (st && st->final_links && !st->final_links_added
+    if (st && st->links.final && !st->links.final_added
         && r->status < 400) {
-        if (st->final_links_vary) {
+        if (st->links.final_vary) {
             mqp_vary_cookie(r);
         }
-        for (i = 0; i < st->final_links->nelts; ++i) {
-            const char *v = APR_ARRAY_IDX(st->final_links, i, const char *);
+        for (i = 0; i < st->links.final->nelts; ++i) {
+            const char *v = APR_ARRAY_IDX(st->links.final, i, const char *);
             /* once: not again when a backend (or mod_headers) sent it */
             if (!mqp_has_link(r->headers_out, v)
                 && !mqp_has_link(r->err_headers_out, v)) {
                 apr_table_addn(r->headers_out, "Link", v);
             }
         }
-        st->final_links_added = 1;
+        st->links.final_added = 1;
     }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
@@ -689,9 +716,9 @@ int mqp_header_parser(request_rec *r)
     dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
     if (sc->table || (dc->links && dc->links->nelts)) {
         st = mqp_state_get(r, 1);
-        st->route_uri = r->uri;
-        st->route_args = r->args;
-        st->dir_conf = dc;
+        st->asked.uri = r->uri;
+        st->asked.args = r->args;
+        st->asked.dir_conf = dc;
     }
     return DECLINED;
 }
@@ -708,13 +735,13 @@ static void mqp_log_request(request_rec *r, mqp_response_state *st,
     if (!APLOGrdebug(r)) {
         return;
     }
-    uri = st && st->route_uri ? st->route_uri : r->uri;
-    if (st && st->route) {
-        route = apr_psprintf(r->pool, "route '%s' (%s)%s", st->route->pattern,
-                             st->route->origin, st->route_false ?
+    uri = st && st->asked.uri ? st->asked.uri : r->uri;
+    if (st && st->route.matched) {
+        route = apr_psprintf(r->pool, "route '%s' (%s)%s", st->route.matched->pattern,
+                             st->route.matched->origin, st->route.condition_false ?
                              ", its when condition is false" : "");
     }
-    if (st && st->gave_up) {
+    if (st && st->route.gave_up) {
         route = apr_pstrcat(r->pool, route, " (the route matcher gave up at "
                             "its bound of nodes visited, QP_MAX_VISITS: a more "
                             "specific route may exist)", NULL);
@@ -725,29 +752,29 @@ static void mqp_log_request(request_rec *r, mqp_response_state *st,
                       ap_escape_logitem(r->pool, uri), skipped_reason);
         return;
     }
-    if (st->over_size) {
+    if (st->left.over_size) {
         size = apr_psprintf(r->pool, ", %d over the 103's size cap (%d "
-                            "bytes of Link headers)", st->over_size,
+                            "bytes of Link headers)", st->left.over_size,
                             MQP_MAX_HINTS_BYTES);
         /* also on a short line of its own: the one below lists every URL
          * and httpd cuts a log line at 8 KB */
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s: %d links left "
                       "out over the 103's size cap (%d bytes of Link "
                       "headers)", r->method, ap_escape_logitem(r->pool, uri),
-                      st->over_size, MQP_MAX_HINTS_BYTES);
+                      st->left.over_size, MQP_MAX_HINTS_BYTES);
     }
     mqp_set_notes(r, st);   /* joined once; the log line uses them too */
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "%s %s: %s; pushed: %s; hinted: %s; skipped: %d over "
                   "QuartPushLimit %d%s, the client has (QuartPushCookie): %s%s%s",
                   r->method, ap_escape_logitem(r->pool, uri), route,
-                  st->pushed_note ? st->pushed_note : "-",
-                  st->hinted_note ? st->hinted_note : "-",
-                  st->over, st->limit, size,
-                  st->skipped ? apr_array_pstrcat(r->pool, st->skipped, ' ')
+                  st->notes.pushed ? st->notes.pushed : "-",
+                  st->notes.hinted ? st->notes.hinted : "-",
+                  st->left.over_limit, st->left.limit, size,
+                  st->left.in_digest ? apr_array_pstrcat(r->pool, st->left.in_digest, ' ')
                               : "-",
-                  st->own ? ", the URL asked for: " : "",
-                  st->own ? st->own : "");
+                  st->left.own ? ", the URL asked for: " : "",
+                  st->left.own ? st->left.own : "");
 }
 
 /* Decides for each response (never a subrequest's, which the client does
@@ -767,11 +794,11 @@ int mqp_fixups(request_rec *r)
     st = mqp_state_get(r, 0);
     if (r->prev && st) {
         mqp_set_notes(r, st);
-        st->final_links = NULL;     /* the request that answers decides */
+        st->links.final = NULL;     /* the request that answers decides */
         mqp_backend_follow(r, st);
     }
     /* the rules of the URL the client asked for (see mqp_header_parser) */
-    dc = (!r->prev && st && st->dir_conf) ? st->dir_conf :
+    dc = (!r->prev && st && st->asked.dir_conf) ? st->asked.dir_conf :
          ap_get_module_config(r->per_dir_config, &quartpush_module);
     sc = ap_get_module_config(r->server->module_config, &quartpush_module);
     if (((!dc->links || dc->links->nelts == 0) && !sc->table)
@@ -784,8 +811,8 @@ int mqp_fixups(request_rec *r)
     if (!st) {
         st = mqp_state_get(r, 1);
     }
-    if (!st->counted) {
-        st->counted = 1;
+    if (!st->counted.request) {
+        st->counted.request = 1;
         MQP_COUNT(requests);
     }
     mqp_decide(r, dc, sc, 1, &d);
@@ -793,15 +820,15 @@ int mqp_fixups(request_rec *r)
         mqp_add_final_links(r, dc);
     }
     if (d.how == MQP_SEND_NONE) {
-        if (!st->decided) {
-            st->decided = 1;
+        if (!st->counted.outcome) {
+            st->counted.outcome = 1;
             MQP_COUNT(skipped[d.code]);
         }
         mqp_log_request(r, st, d.reason);
         return DECLINED;
     }
-    st->decided = 1;
-    if (st->rules_sent_103) {
+    st->counted.outcome = 1;
+    if (st->links.sent_103) {
         /* One 103 per response: a browser reads only the first, and the
          * size cap bounds the response's links (a per-directory RewriteRule
          * sends its first pass's 103 before this one). So a link left out
@@ -812,7 +839,7 @@ int mqp_fixups(request_rec *r)
         return DECLINED;
     }
     if (mqp_announce_rules(r, dc, mqp_route_for(r, sc, &m), &d)
-        || st->held_links) {
+        || st->backend.held) {
         /* the handler may send a 103 of its own (a proxied backend) */
         mqp_backend_watch(r, st, dc);
     }
