@@ -17,7 +17,7 @@ use JSON::PP;
 use Time::HiRes qw(time sleep);
 use POSIX ();
 
-plan tests => 17;
+plan tests => 20;
 
 my $file = catfile(Apache::Test::vars('documentroot'), 'mf', 'manifest.json');
 open my $fh, '<', $file or die "$file: $!";
@@ -168,3 +168,31 @@ ok($ok, 'repaired: the next build is announced 2 s later') or diag explain $seen
 $st = status_of_deploy();
 ok(!defined $st->{last_error}, '... and the status page shows no error any more')
     or diag explain $st;
+
+# a deploy during a response: the first pass of /mfswap/swap.cgi takes
+# the generation of build 91; its handler puts build 92 in place, has
+# every child read it, and redirects to /mfswap-to/, whose final Link
+# headers (@deploy:blog.html, QuartPushLinkHeader) must come from the
+# generation the response took first: build 91, never a mix
+write_in_place(build_text(91));
+sleep 1.2;
+($ok, $seen) = all_see('g91', 4);
+ok($ok, 'build 91 is in use before the request') or diag explain $seen;
+{
+    my $next = catfile(Apache::Test::vars('documentroot'), 'mf', 'next.json');
+    open my $out, '>', $next or die "$next: $!";
+    print $out build_text(92);
+    close $out;
+    chmod 0666, $next;
+}
+my $res = client_for('qpmanifest', accept_push => 0)->get('/mfswap/swap.cgi', headers => [ NAVIGATION ]);
+my %final;
+for (@{ links_of($res) }) {
+    my ($url) = /^<([^>]*)>/ or next;
+    $final{ $url =~ /-(g\d+)\.(?:js|css)$/ ? $1 : 'orig' } = 1;
+}
+is(join(',', sort keys %final), 'g91',
+   'a build deployed while the response was produced: its final Link headers are all of the build it started with')
+    or diag explain [ $res->{status}, links_of($res) ];
+($ok, $seen) = all_see('g92', 4);
+ok($ok, '... while the next request gets the new build') or diag explain $seen;
