@@ -12,7 +12,9 @@ mv "$mf/next.json" "$mf/manifest.json"
 sleep 1.1
 i=0
 while [ $i -lt 30 ]; do
-    curl -s -o /dev/null "http://127.0.0.1:$SERVER_PORT/mfdeploy/"
+    # (over h2c and navigating, so that the request takes a generation)
+    curl -s -o /dev/null --http2-prior-knowledge -H 'sec-fetch-mode: navigate' \
+        -H 'sec-fetch-dest: document' "http://127.0.0.1:$SERVER_PORT/mfdeploy/"
     i=$((i + 1))
 done
 printf 'Location: /mfswap-to/\r\n\r\n'
