@@ -5,6 +5,8 @@
 # the client is fetching already. A link without a query string is the
 # request's own whatever the request's query; a link with one only for the
 # same query (/own/page.html?part=1 is another resource than the page).
+# The whole path must match: /own/site.css.map, whose path begins with
+# /own/site.css, is another resource, and still announces /own/site.css.
 use strict;
 use warnings FATAL => 'all';
 
@@ -16,7 +18,7 @@ my $css  = '/own/site.css';
 my $js   = '/own/app.js';
 my $part = '/own/page.html?part=1';
 
-plan tests => 9 + 2;
+plan tests => 9 + 3 + 2;
 
 my $res = client_for('h2tls')->get($css);
 is_deeply(paths_of($res), [$js, $part], "the request for $css pushes the others, not $css");
@@ -31,6 +33,17 @@ $res = client_for('h2tls')->get('/own/page.html');
 is_deeply(paths_of($res), [$css, $js, $part], 'the page pushes a link to itself with another query string');
 $res = client_for('h2tls')->get($part);
 is_deeply(paths_of($res), [$css, $js], "... but not on the request for that URL ($part)");
+
+# URLs that share a prefix: the source map of site.css is not site.css
+$res = client_for('h2tls')->get("$css.map");
+is($res->{status}, 200, "$css.map answers 200");
+is_deeply(paths_of($res), [$css, $js, $part],
+          "... and pushes $css, whose path is a prefix of its own");
+$res = client_for('h2hints', accept_push => 0)->get("$css.map", headers => [ NAVIGATION ]);
+is_deeply(links_of($res->{interim}[0] || {}),
+          [ "<$css>; rel=preload; as=style", "<$js>; rel=preload; as=script",
+            "<$part>; rel=preload; as=fetch; crossorigin" ],
+          "... and hints it to a browser's navigation");
 
 # a browser's navigation to it: the 103 leaves it out too
 $res = client_for('h2hints', accept_push => 0)->get($css, headers => [ NAVIGATION ]);
