@@ -14,7 +14,7 @@ use Time::HiRes qw(sleep);
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 9;
+plan tests => 12;
 
 sub counters {
     my $res = client_for('h2tls')->get('/quartpush-status?json');
@@ -58,6 +58,16 @@ for (1 .. 40) {
 }
 like($lines[-1] // '', qr{skipped: 1 over QuartPushLimit 1, the client has \(QuartPushCookie\): /static/css/site\.css /static/js/app\.js$},
      'the debug line of the redirect lists each skipped resource once') or diag @lines;
+
+# /redir2/page: the client has every resource, so the first pass sends no
+# 103 and the redirect's pass decides again, on the same URLs and route
+$before = counters();
+$res = client_for('h2tls')->get('/redir2/page?c=3', headers => [ cookie => "qpd=$cookie" ]);
+$d = delta($before, counters());
+is_deeply([ $res->{status}, paths_of($res), scalar @{ $res->{interim} } ], [ 200, [], 0 ],
+          'a redirected page whose resources the client all has: no push, no 103');
+is($d->{routes_matched}, 1, '... its route applied once, though both passes matched it');
+is($d->{'skipped.cookie'}, 2, '... the two resources the client has skipped once each, though both passes skipped them');
 
 # a 404 whose ErrorDocument is in a scope with rules: both requests are
 # left out (an error), one request and one skip are counted
