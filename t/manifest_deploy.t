@@ -108,6 +108,20 @@ sub files_of_entry {
     }
     return sort keys %f;
 }
+# manifest live as the status page shows it, once $ready says so: the
+# child that answers looks at the file at most once a second, so up to
+# 3 s (under load, a child that served none of the requests before)
+sub live_status {
+    my ($ready) = @_;
+    my $live;
+    for (1 .. 15) {
+        my $st = decode_json(client_for('qpdeploy')->get('/quartpush-status?json')->{body});
+        ($live) = grep { $_->{name} eq 'live' } @{ $st->{manifests} };
+        return $live if $ready->($live);
+        sleep 0.2;
+    }
+    return $live;
+}
 # httpd's children: what is logged once per version of a file is logged
 # once by each process that reads it
 sub children {
@@ -153,8 +167,7 @@ my @js = grep { /\.js$/ } files_of($g2);
 deploy($g2, keep => sub { $_[0] !~ /\.js$/ });
 ($ok, $seen) = hinted_soon('/dp-index/', urls(grep { !/\.js$/ } files_of_entry($g2, 'index.html')));
 ok($ok, 'a manifest whose JavaScript is not on disk yet: only its CSS is announced') or diag explain $seen;
-$status = decode_json(client_for('qpdeploy')->get('/quartpush-status?json')->{body});
-($live) = grep { $_->{name} eq 'live' } @{ $status->{manifests} };
+$live = live_status(sub { ($_[0]{missing} // 0) > 0 });
 ok($live->{missing} > 0, '... the status page counts the files left out') or diag explain $live;
 my ($res_index) = grep { $_->{resource} eq '@live:index.html' } @{ $live->{resources} };
 ok(scalar(grep { /\.js$/ } @{ $res_index->{missing} || [] }) > 0, '... and names them') or diag explain $res_index;
@@ -198,9 +211,8 @@ for (1 .. 50) {
 ok($back && kill(0, $ppid), '... the same parent serves afterwards, with the warning logged again');
 ($ok, $seen) = hinted_soon('/dp-index/', urls(files_of_entry($g3, 'index.html')));
 ok($ok, '... and the pages announce the build that is there') or diag explain $seen;
-$status = decode_json(client_for('qpdeploy')->get('/quartpush-status?json')->{body});
-($live) = grep { $_->{name} eq 'live' } @{ $status->{manifests} };
 my @ok_mtime = (stat $manifest)[9];
+$live = live_status(sub { ($_[0]{file_mtime} // 0) == $ok_mtime[0] });
 is($live->{file_mtime}, $ok_mtime[0], 'the status page says which build this process announces (its file\'s mtime)');
 my %kids = map { $_->{pid} => $_ } @{ $live->{children} || [] };
 my @ours = grep { chomp; $_ } `pgrep -P $ppid`;
