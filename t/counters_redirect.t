@@ -9,24 +9,11 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use JSON::PP ();
 use Time::HiRes qw(sleep);
 use lib 't/lib';
 use QuartPushTest;
 
 plan tests => 12;
-
-sub counters {
-    my $res = client_for('h2tls')->get('/quartpush-status?json');
-    my $c = (eval { JSON::PP::decode_json($res->{body} || '{}') } || {})->{counters} || {};
-    return { %$c, map { ("skipped.$_" => $c->{skipped}{$_}) } keys %{ $c->{skipped} || {} } };
-}
-
-sub delta {
-    my ($before, $after) = @_;
-    return { map { $_ => ($after->{$_} // 0) - ($before->{$_} // 0) }
-             grep { !ref $after->{$_} } keys %$after };
-}
 
 # a digest that holds /static/css/site.css and /static/js/app.js
 my ($cookie) = map { $_->[1] =~ /^qpd=([^;]*)/ ? $1 : () }
@@ -36,9 +23,9 @@ my ($cookie) = map { $_->[1] =~ /^qpd=([^;]*)/ ? $1 : () }
 # (cookie), logo.png is pushed (by the scope and by the route /redir/page),
 # inter.woff2 is over the limit. The internal redirect runs all of that
 # again on the same URLs.
-my $before = counters();
+my $before = status_counters();
 my $res = client_for('h2tls')->get('/redir/page?c=1', headers => [ cookie => "qpd=$cookie" ]);
-my $d = delta($before, counters());
+my $d = counters_delta($before, status_counters());
 is_deeply(paths_of($res), ['/img/logo.png'], 'the redirected page pushes its one resource');
 # (the push of /img/logo.png is a request of its own, which the server's
 # routes make count too, as skipped: pushed_request)
@@ -61,9 +48,9 @@ like($lines[-1] // '', qr{skipped: 1 over QuartPushLimit 1, the client has \(Qua
 
 # /redir2/page: the client has every resource, so the first pass sends no
 # 103 and the redirect's pass decides again, on the same URLs and route
-$before = counters();
+$before = status_counters();
 $res = client_for('h2tls')->get('/redir2/page?c=3', headers => [ cookie => "qpd=$cookie" ]);
-$d = delta($before, counters());
+$d = counters_delta($before, status_counters());
 is_deeply([ $res->{status}, paths_of($res), scalar @{ $res->{interim} } ], [ 200, [], 0 ],
           'a redirected page whose resources the client all has: no push, no 103');
 is($d->{routes_matched}, 1, '... its route applied once, though both passes matched it');
@@ -71,8 +58,8 @@ is($d->{'skipped.cookie'}, 2, '... the two resources the client has skipped once
 
 # a 404 whose ErrorDocument is in a scope with rules: both requests are
 # left out (an error), one request and one skip are counted
-$before = counters();
+$before = status_counters();
 client_for('h2tls')->get('/status/missing.html?c=2');
-$d = delta($before, counters());
+$d = counters_delta($before, status_counters());
 is($d->{requests}, 1, 'a 404 answered by an ErrorDocument counts as one request');
 is($d->{'skipped.error'}, 1, '... skipped once, as an error');

@@ -14,7 +14,6 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use JSON::PP ();
 use lib 't/lib';
 use QuartPushTest;
 
@@ -22,25 +21,13 @@ plan tests => 17;
 
 my @urls = ('/static/css/site.css', '/static/js/app.js');
 
-sub counters {
-    my $res = client_for('h2tls')->get('/quartpush-status?json');
-    my $c = (eval { JSON::PP::decode_json($res->{body} || '{}') } || {})->{counters} || {};
-    return { %$c, map { ("skipped.$_" => $c->{skipped}{$_}) } keys %{ $c->{skipped} || {} } };
-}
-
-sub delta {
-    my ($before, $after) = @_;
-    return { map { $_ => ($after->{$_} // 0) - ($before->{$_} // 0) }
-             grep { !ref $after->{$_} } keys %$after };
-}
-
 # the counters that moved, for a diag
 sub moved { my ($d) = @_; join ' ', map { "$_=$d->{$_}" } grep { $d->{$_} } sort keys %$d }
 
 # --- a browser's navigation: the 103 of the chain, counted once
-my $before = counters();
+my $before = status_counters();
 my $res = client_for('h2hints', accept_push => 0)->get('/chain/a?c=nav', headers => [ NAVIGATION ]);
-my $d = delta($before, counters());
+my $d = counters_delta($before, status_counters());
 is($res->{status}, 200, '/chain/a, rewritten twice, answers 200');
 like($res->{body}, qr/the end of the chain/, '... with /chain/c.html');
 is(scalar @{ $res->{interim} }, 1, '... after one 103, not one per request of the chain')
@@ -55,9 +42,9 @@ like(quartpush_log_for('/chain/a?c=nav'), qr{ quartpush=- hints=/static/css/site
      '... the note lists each link once');
 
 # --- a client that accepts push: each resource pushed once
-$before = counters();
+$before = status_counters();
 $res = client_for('h2tls')->get('/chain/a?c=push');
-$d = delta($before, counters());
+$d = counters_delta($before, status_counters());
 is($res->{status}, 200, 'a push client: /chain/a answers 200');
 is_deeply(paths_of($res), \@urls, '... with each resource pushed once');
 is($d->{pushes}, 2, '... counted as two pushes') or diag moved($d);
@@ -67,9 +54,9 @@ is(($d->{requests} // 0) - ($d->{'skipped.pushed_request'} // 0), 1, '... and on
     or diag moved($d);
 
 # --- a 404 whose ErrorDocument is rewritten: three requests, an error
-$before = counters();
+$before = status_counters();
 $res = client_for('h2hints', accept_push => 0)->get('/chain/missing.html?c=err', headers => [ NAVIGATION ]);
-$d = delta($before, counters());
+$d = counters_delta($before, status_counters());
 is($res->{status}, 404, '/chain/missing.html answers 404');
 like($res->{body}, qr/the end of the chain/, '... with its ErrorDocument, rewritten to /chain/c.html');
 is(scalar @{ $res->{interim} }, 0, '... and no 103, not even from the last request of the chain');

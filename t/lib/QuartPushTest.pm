@@ -15,7 +15,8 @@ use Apache::QuartPush::TestClient;
 
 our @EXPORT = qw(client_for h2_transports paths_of links_of quartpush_log_for
                  module_so httpd_config_test raw_http1 COPIED_HEADERS
-                 start_httpd start_backend103 NAVIGATION NAVIGATION_RAW);
+                 start_httpd start_backend103 NAVIGATION NAVIGATION_RAW
+                 status_counters counters_delta);
 
 # The request headers mod_http2 copies into a pushed request, the same set
 # as Quart's SERVER_PUSH_HEADERS_TO_COPY.
@@ -43,6 +44,22 @@ sub client_for {
     return Apache::QuartPush::TestClient->new(
         host => 'localhost', port => $port, tls => $tls{$vhost} // 0,
         timeout => 10, %opts);
+}
+
+# The counters of the status page (h2tls's ?json), flat: the skip reasons
+# as "skipped.REASON".
+sub status_counters {
+    require JSON::PP;
+    my $res = client_for('h2tls')->get('/quartpush-status?json');
+    my $c = (eval { JSON::PP::decode_json($res->{body} || '{}') } || {})->{counters} || {};
+    return { %$c, map { ("skipped.$_" => $c->{skipped}{$_}) } keys %{ $c->{skipped} || {} } };
+}
+
+# How much each counter of status_counters() moved from $before to $after.
+sub counters_delta {
+    my ($before, $after) = @_;
+    return { map { $_ => ($after->{$_} // 0) - ($before->{$_} // 0) }
+             grep { !ref $after->{$_} } keys %$after };
 }
 
 sub paths_of {
