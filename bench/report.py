@@ -30,7 +30,7 @@ def read(path):
             kind, conf = cols[0], cols[1]
             if kind == "pair":
                 pairs.setdefault(conf, []).append((cols[2], num(cols[3]), num(cols[4])))
-            elif kind in ("pair_plain", "pair_aa", "pair_nav", "pair_manifest"):
+            elif kind in ("pair_plain", "pair_aa", "pair_nav", "pair_manifest", "pair_push"):
                 where.setdefault(kind, []).append((cols[2], num(cols[3]), num(cols[4])))
             elif kind == "push":
                 push.setdefault(conf, []).append(dict(kv(cols[3]), round=cols[2]))
@@ -173,8 +173,8 @@ def targets(s, pairs, push, where):
         # same-round req/s ratios of these two vary by more than 10%
         ("Throughput relative to H2PushResource, both sending their 103 (held in instructions.md)", ref,
          same_round_rps(pairs, "quartpush", "h2push"), None, "{:.3f}x"),
-        ("Pushes per second relative to H2PushResource", ">= 1.0x",
-         same_round_pushes(push, "quartpush", "h2push"), lambda v: v >= 1.0, "{:.3f}x"),
+        ("Pushes per second relative to H2PushResource, one after the other (2b holds the target)", ref,
+         same_round_pushes(push, "quartpush", "h2push"), None, "{:.3f}x"),
         ("Pushes per second relative to Quart + Hypercorn", ref,
          same_round_pushes(push, "quartpush", "quart"), None, "{:.1f}x"),
         ("... the same over h2c (no TLS handshake per load)", ref,
@@ -199,7 +199,13 @@ def targets(s, pairs, push, where):
     wanted = [(f"{name}, relative to {ref_name} (median of {n} rounds; 95% interval)", ">= 0.99x",
                f"{fmt(r, '{:.3f}x')} ({fmt_ci(ci)})", at_least(0.99)(r, ci))
               for kind, name, ref_name, _, _, r, ci, n in where_rows(where) if kind != "pair_aa"]
-    return wanted + out
+    ps = where.get("pair_push", [])
+    ratios = [v / b for _, b, v in ps if v and b]
+    r, ci = median(ratios), median_ci(ratios)
+    push_row = (f"Pushes per second relative to H2PushResource, at the same time on one core "
+                f"(median of {len(ratios)} rounds; 95% interval)", ">= 1.0x",
+                f"{fmt(r, '{:.3f}x')} ({fmt_ci(ci)})", at_least(1.0)(r, ci))
+    return wanted + out[:3] + [push_row] + out[3:]
 
 
 def markdown(s, labels, args, rss_counts, pairs, push, where):
