@@ -299,7 +299,7 @@ qp_used_outcome_e qp_used_claim(qp_used_table *t, apr_uint64_t key,
         qp_count(t, e->rule, out == QP_USED_HIT_REFUSED ? QP_USED_REFUSED
                            : out == QP_USED_HIT_EARLY ? QP_USED_EARLY
                            : QP_USED_LATE);
-        apr_atomic_xchg64(&keys[i], QP_USED_FREE);
+        apr_atomic_xchg64(&keys[i], QP_USED_FREE);     /* claimed: once */
         return out;
     }
     return QP_USED_MISS;

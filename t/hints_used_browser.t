@@ -11,10 +11,20 @@
 # crossorigin: Chromium fetches them without credentials, on another
 # connection than the page's, which may land in another child), and mod/
 # (two module scripts from a Vite manifest's @NAME:KEY, hinted as
-# modulepreload, and a crossorigin font). The access log's note says what
-# each request of a hinted file was, and which rule hinted it. The HTML
-# page lists the rules with the most unused first, and ?metrics, with
-# labels per rule, passes promtool.
+# modulepreload, and a crossorigin font).
+#
+# Chromium fetches every preload a 103 names, whether the page uses it or
+# not (content/browser/loader/navigation_early_hints_manager.cc), unless
+# its cache has it fresh: then nothing reaches the server. A server sees
+# fetches, not use. So the file the page never loads is one the browser
+# has in its cache, as a returning visitor would: each page is loaded with
+# a profile that first loaded a page outside every rule naming that file
+# (t/htdocs/browser/used/warm/). The same page in a fresh profile shows the
+# limit: the file it never loads is fetched from the 103, counted used early.
+#
+# The access log's notes say what each request of a hinted file was, and
+# which rule hinted it. The HTML page lists the rules with the most unused
+# first, and ?metrics, with labels per rule, passes promtool.
 #
 # Chromium and its delay proxy are set up as in t/early_hints_browser.t.
 use strict;
@@ -27,8 +37,9 @@ use Time::HiRes qw(sleep);
 use JSON::PP ();
 use lib 't/lib';
 use QuartPushTest;
+use File::Temp qw(tempdir);
 use QuartPushTest::Browser qw(find_chromium spki_hash test_certificate
-                              page_timing delay_proxy browser_log_since);
+                              dump_dom delay_proxy browser_log_since);
 
 plan skip_all => 'chromium is not installed (scripts/install-deps installs it)'
     unless find_chromium();
@@ -47,7 +58,7 @@ my %pages = (
 );
 my @order = qw(plain cors mod);
 
-plan tests => 3 * 3 + 5 + 3 + 3 + 4 + 3;
+plan tests => 3 * 3 + 1 + 5 + 3 + 3 + 4 + 3;
 
 my $cfg = Apache::Test::config();
 my $port = $cfg->{vhosts}{h2used}{port} or die "no h2used virtual host\n";
@@ -77,28 +88,50 @@ sub want {
 }
 
 my $grace = 3.5;    # the module's 3 s, and a margin
-for my $page (@order) {
-    my ($uses, $never) = @{ $pages{$page} };
+my $base = "https://localhost:${\ $proxy->port }";
+
+# Loads /browser/used/$page/ in Chromium with $profile (a fresh one when
+# undef), waits for the page's log line and the grace period: the rows of
+# the status page before and after
+sub load {
+    my ($page, $profile) = @_;
     my $before = used_rows();
     my $from = -s $log || 0;
-    page_timing("https://localhost:${\ $proxy->port }/browser/used/$page/?run=$$",
-                spki => $spki, timeout => 30);
+    dump_dom("$base/browser/used/$page/?run=$$", spki => $spki, timeout => 30,
+             (defined $profile ? (profile => $profile) : ()));
     # the page is logged once it is done: its grace period starts then
     for (1 .. 100) {
         last if browser_log_since($log, $from)->{"/browser/used/$page/index.cgi"};
         sleep 0.05;
     }
     sleep $grace;
-    my $after = used_rows();
+    return ($before, used_rows());
+}
+
+for my $page (@order) {
+    my ($uses, $never) = @{ $pages{$page} };
+    # a returning visitor: the browser has the file the page never loads
+    my $profile = tempdir('profile-XXXXXX', DIR => Apache::Test::vars('t_dir'), CLEANUP => 1);
+    dump_dom("$base/browser/used/warm/$page.html", spki => $spki, timeout => 30,
+             profile => $profile);
+    my ($before, $after) = load($page, $profile);
     is_deeply([ map { delta($before, $after, $_) } @$uses ],
               [ map { want(used_early => 1) } @$uses ],
               "$page: each of the files the page uses counts 1 used early")
         or diag explain { map { ($_ => delta($before, $after, $_)) } @$uses };
     is_deeply(delta($before, $after, $never), want(unused => 1),
-              "$page: the file it never loads counts 1 unused");
+              "$page: the file it never loads (the browser has it) counts 1 unused");
     my $late = "/browser/used/$page/late.dat";
     is_deeply(delta($before, $after, $late), want(late => 1),
               "$page: late.dat, which the browser fetches only once the HTML asks, counts 1 late");
+}
+
+# The limit: in a fresh profile Chromium fetches the file the page never
+# loads from the 103 all the same, while the page runs
+{
+    my ($before, $after) = load('plain', undef);
+    is_deeply(delta($before, $after, $pages{plain}[1]), want(used_early => 1),
+              'plain, a fresh profile: the file the page never loads is fetched from the 103: used early');
 }
 
 # The access log's note on each request of a hinted file
@@ -119,7 +152,8 @@ for my $page (@order) {
        'the access log notes "late" on late.dat');
     like($note{'/browser/used/mod/a.js'}[1] // '', qr{extra\.conf:\d+ \@usedmod:a\.js$},
          'a manifest\'s file is counted for its @NAME:KEY line');
-    is($note{'/browser/used/mod/never.js'}, undef, 'never.js was never asked for');
+    is($note{'/browser/used/mod/never.js'}[0], '-',
+       'never.js was asked for by the warm-up page only, before any hint: no note');
 }
 
 # The HTML page: the rules with the most unused first
