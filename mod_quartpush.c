@@ -93,6 +93,7 @@ static void mqp_register_hooks(apr_pool_t *p)
         "mod_rewrite.c", "mod_env.c", "mod_dir.c", NULL
     };
     static const char *const filters_after[] = { "mod_headers.c", NULL };
+    static const char *const remoteip_first[] = { "mod_remoteip.c", NULL };
 
     /* mod_http2's variables tell whether a stream may push: look it up
      * once all modules are loaded */
@@ -148,6 +149,11 @@ static void mqp_register_hooks(apr_pool_t *p)
     ap_register_output_filter(MQP_USED_FILTER, mqp_used_out_filter, NULL,
                               AP_FTYPE_PROTOCOL - 1);
     ap_hook_log_transaction(mqp_used_log, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    /* every request looks its URL up once, as soon as it is read: after
+     * mod_remoteip has set the client's address, before mod_cache's quick
+     * handler may answer it */
+    ap_hook_post_read_request(mqp_used_post_read_request, remoteip_first,
+                              NULL, APR_HOOK_MIDDLE);
     /* SetHandler quartpush-status, and a section on mod_status's page */
     ap_hook_handler(mqp_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, mqp_status_hook, NULL, NULL,

@@ -491,8 +491,8 @@ void mqp_used_mark(mqp_announcement *a, const char *url);
 void mqp_used_write(request_rec *r, mqp_response_state *st);
 void mqp_used_insert_filter(request_rec *r, mqp_response_state *st);
 apr_status_t mqp_used_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
-/* header_parser: a request for a URL announced to this client */
-void mqp_used_asked(request_rec *r);
+/* post_read_request: a request for a URL announced to this client */
+int mqp_used_post_read_request(request_rec *r);
 int mqp_used_log(request_rec *r);
 
 /* One rule's line of the status page. */

@@ -722,8 +722,6 @@ int mqp_header_parser(request_rec *r)
     if (r->main || r->prev) {
         return DECLINED;
     }
-    /* was this URL announced to this client? (every request asks) */
-    mqp_used_asked(r);
     sc = ap_get_module_config(r->server->module_config, &quartpush_module);
     dc = ap_get_module_config(r->per_dir_config, &quartpush_module);
     if (sc->table || (dc->links && dc->links->nelts)) {

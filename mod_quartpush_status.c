@@ -651,7 +651,8 @@ static void mqp_prom_used(request_rec *r)
                     "(asked for before the page's final headers), late, "
                     "unused (not asked for by the page's end plus the grace "
                     "period), refused (a push the client cancelled), "
-                    "evicted (the table was full)");
+                    "evicted (the table was full) (whole server, since the "
+                    "last restart)");
     for (i = 0; i < rows->nelts; ++i) {
         const mqp_used_row *row = &APR_ARRAY_IDX(rows, i, mqp_used_row);
         const apr_uint64_t v[] = { row->early, row->late, row->unused,
@@ -665,11 +666,13 @@ static void mqp_prom_used(request_rec *r)
         }
     }
     mqp_prom_family(r, "quartpush_hint_waiting", "gauge",
-                    "Announcements in the table not decided yet");
+                    "Announcements in the table not decided yet (whole "
+                    "server)");
     ap_rprintf(r, "quartpush_hint_waiting %u\n", sum.waiting);
     mqp_prom_family(r, "quartpush_hint_dropped_total", "counter",
                     "Announcements not recorded: every slot of their bucket "
-                    "was busy at that instant");
+                    "was busy at that instant (whole server, since the last "
+                    "restart)");
     ap_rprintf(r, "quartpush_hint_dropped_total %" APR_UINT64_T_FMT "\n",
                sum.dropped);
 }

@@ -247,7 +247,7 @@ static void mqp_used_note(request_rec *r, qp_used_outcome_e out,
  * address and URL and reading one cache line of keys is all that a URL
  * announced to nobody costs. A pushed request is decided at its end:
  * whether the client cancelled it is known only then. */
-void mqp_used_asked(request_rec *r)
+static void mqp_used_asked(request_rec *r)
 {
     const char *url = r->unparsed_uri;
     unsigned int rule = 0;
@@ -267,6 +267,14 @@ void mqp_used_asked(request_rec *r)
     }
     out = qp_used_claim(mqp_used, key, r->request_time, 0, &rule);
     mqp_used_note(r, out, rule);
+}
+
+int mqp_used_post_read_request(request_rec *r)
+{
+    if (!r->main && !r->prev) {
+        mqp_used_asked(r);
+    }
+    return DECLINED;
 }
 
 /* log_transaction, before mod_log_config: a pushed request is decided
@@ -295,6 +303,9 @@ int mqp_used_log(request_rec *r)
         }
         url = first->unparsed_uri;
         st->used.claim_at_log = 0;
+        if (!url) {
+            return DECLINED;
+        }
         mqp_used_note(r, qp_used_claim(mqp_used,
                                        mqp_used_key(first, url, strlen(url)),
                                        first->request_time,
