@@ -12,6 +12,7 @@
 #include <apr_general.h>
 #include <apr_pools.h>
 #include <apr_strings.h>
+#include <apr_thread_proc.h>
 
 #include "qp_used.h"
 #include "qp_tap.h"
@@ -36,6 +37,87 @@ static apr_uint64_t count(qp_used_table *t, apr_uint32_t rule,
 
     qp_used_rule_counts(t, rule, counts);
     return counts[c];
+}
+
+/* Threads that announce, claim and sweep at once over a small table */
+#define THREADS 4
+#define ROUNDS  200000
+
+typedef struct {
+    qp_used_table *t;
+    int id;
+    apr_uint64_t claims;
+} racer;
+
+static void *APR_THREAD_FUNC race(apr_thread_t *th, void *data)
+{
+    racer *w = data;
+    qp_used_ref ref;
+    apr_uint32_t rule;
+    int i;
+
+    for (i = 0; i < ROUNDS; ++i) {
+        /* 16 URLs shared by every thread: announcements of one thread are
+         * claimed by another, buckets fill and evict */
+        char url[16];
+        apr_uint64_t k;
+        apr_time_t now = apr_time_from_sec(1000) + i;
+
+        apr_snprintf(url, sizeof(url), "/f%d", (i * 7 + w->id) % 16);
+        k = qp_used_key("192.0.2.9", url, strlen(url), 1);
+        if ((i + w->id) % 3) {
+            if (qp_used_announce(w->t, k, (apr_uint32_t)(i % 3), now, &ref)) {
+                qp_used_stamp(w->t, &ref, now + 5, (i % 5) ? 0 : now + 6);
+            }
+        }
+        else if (qp_used_claim(w->t, k, now + 1, i % 7 == 0, &rule)
+                 != QP_USED_MISS) {
+            ++w->claims;
+        }
+        if (i % 1000 == 0) {
+            qp_used_sweep(w->t, now);
+        }
+    }
+    apr_thread_exit(th, APR_SUCCESS);
+    return NULL;
+}
+
+/* Every announcement is counted exactly once, whatever the interleaving:
+ * announced = decided + still waiting, per table. */
+static void test_race(apr_pool_t *p)
+{
+    qp_used_table *t = qp_used_table_init(mem, SLOTS, RULES, GRACE, MAXAGE);
+    apr_thread_t *th[THREADS];
+    racer w[THREADS];
+    apr_uint64_t announced = 0, decided = 0, claims = 0, c[QP_USED_NCOUNTS];
+    apr_status_t rv;
+    apr_uint32_t r;
+    int i;
+
+    for (i = 0; i < THREADS; ++i) {
+        w[i].t = t;
+        w[i].id = i;
+        w[i].claims = 0;
+        apr_thread_create(&th[i], NULL, race, &w[i], p);
+    }
+    for (i = 0; i < THREADS; ++i) {
+        apr_thread_join(&rv, th[i]);
+        claims += w[i].claims;
+    }
+    for (r = 0; r < RULES; ++r) {
+        qp_used_rule_counts(t, r, c);
+        announced += c[QP_USED_ANNOUNCED];
+        decided += c[QP_USED_EARLY] + c[QP_USED_LATE] + c[QP_USED_UNUSED]
+                 + c[QP_USED_REFUSED] + c[QP_USED_EVICTED];
+    }
+    qp_tap_ok(announced > 0 && claims > 0, apr_psprintf(p, "%d threads at "
+              "once: %" APR_UINT64_T_FMT " announced, %" APR_UINT64_T_FMT
+              " claimed", THREADS, announced, claims));
+    qp_tap_ok(announced == decided + qp_used_pending(t),
+              apr_psprintf(p, "... each counted once: announced %"
+                           APR_UINT64_T_FMT " = decided %" APR_UINT64_T_FMT
+                           " + waiting %u", announced, decided,
+                           qp_used_pending(t)));
 }
 
 static apr_uint64_t key_of(const char *client, const char *url)
@@ -218,6 +300,8 @@ int main(void)
     qp_used_announce(t, k, RULES + 5, t0, &ref);
     qp_tap_ok(count(t, 0, QP_USED_ANNOUNCED) == 1, "a rule out of range is "
               "counted as rule 0");
+
+    test_race(p);
 
     free(mem);
     apr_pool_destroy(p);
