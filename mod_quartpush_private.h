@@ -491,6 +491,8 @@ void mqp_used_mark(mqp_announcement *a, const char *url);
 void mqp_used_write(request_rec *r, mqp_response_state *st);
 void mqp_used_insert_filter(request_rec *r, mqp_response_state *st);
 apr_status_t mqp_used_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+extern ap_filter_rec_t *mqp_used_filter;   /* registered once, added by
+                                            * its handle: no name lookup */
 /* post_read_request: a request for a URL announced to this client */
 int mqp_used_post_read_request(request_rec *r);
 int mqp_used_log(request_rec *r);

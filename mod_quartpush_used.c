@@ -49,6 +49,8 @@ static apr_array_header_t *mqp_rules;   /* mqp_rule; [0]: without a rule */
 static apr_hash_t *mqp_rule_ids;        /* "origin\nresource" -> number */
 static qp_used_table *mqp_used;         /* NULL without shared memory */
 
+ap_filter_rec_t *mqp_used_filter;
+
 typedef struct {
     const char *url;
     unsigned int rule;
@@ -197,7 +199,7 @@ void mqp_used_insert_filter(request_rec *r, mqp_response_state *st)
 {
     if (st && st->used.written && !st->used.sent && st->used.filter_on != r) {
         st->used.filter_on = r;
-        ap_add_output_filter(MQP_USED_FILTER, NULL, r, r->connection);
+        ap_add_output_filter_handle(mqp_used_filter, NULL, r, r->connection);
     }
 }
 
