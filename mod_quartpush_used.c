@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <apr_general.h>
 #include <apr_hash.h>
 #include <apr_shm.h>
 #include <apr_strings.h>
@@ -48,6 +49,9 @@ typedef struct {
 static apr_array_header_t *mqp_rules;   /* mqp_rule; [0]: without a rule */
 static apr_hash_t *mqp_rule_ids;        /* "origin\nresource" -> number */
 static qp_used_table *mqp_used;         /* NULL without shared memory */
+static apr_uint64_t mqp_used_seed;      /* the keys' salt, random per start:
+                                         * no one can make a URL that meets
+                                         * another client's */
 
 ap_filter_rec_t *mqp_used_filter;
 
@@ -144,6 +148,10 @@ int mqp_used_post_config(apr_pool_t *pconf, server_rec *s)
     }
     mqp_used = qp_used_table_init(apr_shm_baseaddr_get(shm), MQP_USED_SLOTS,
                                   nrules, MQP_USED_GRACE, MQP_USED_MAX_AGE);
+    if (apr_generate_random_bytes((unsigned char *)&mqp_used_seed,
+                                  sizeof(mqp_used_seed)) != APR_SUCCESS) {
+        mqp_used_seed = (apr_uint64_t)apr_time_now();
+    }
     return OK;
 }
 
@@ -154,7 +162,7 @@ static apr_uint64_t mqp_used_key(const request_rec *r, const char *url,
                                  apr_size_t len)
 {
     return qp_used_key(r->useragent_ip, url, len,
-                       (apr_uint64_t)(apr_uintptr_t)r->server);
+                       mqp_used_seed ^ (apr_uint64_t)(apr_uintptr_t)r->server);
 }
 
 void mqp_used_mark(mqp_announcement *a, const char *url)
