@@ -149,6 +149,12 @@ static void mqp_register_hooks(apr_pool_t *p)
     mqp_used_filter = ap_register_output_filter(MQP_USED_FILTER,
                                                 mqp_used_out_filter, NULL,
                                                 AP_FTYPE_PROTOCOL - 1);
+    /* ... and whether a pushed response went out whole, or the client's
+     * reset stopped it: refused */
+    mqp_used_push_filter_rec = ap_register_output_filter(MQP_USED_PUSH_FILTER,
+                                                         mqp_used_push_filter,
+                                                         NULL,
+                                                         AP_FTYPE_PROTOCOL - 1);
     ap_hook_log_transaction(mqp_used_log, NULL, NULL, APR_HOOK_REALLY_FIRST);
     /* every request looks its URL up once, as soon as it is read: after
      * mod_remoteip has set the client's address, before mod_cache's quick

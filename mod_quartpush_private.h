@@ -48,6 +48,7 @@ static APR_INLINE int mqp_is_status_handler(const char *handler)
 #define MQP_LINKS_FILTER   "QUARTPUSH_LINKS"
 #define MQP_BACKEND_FILTER "QUARTPUSH_BACKEND_103"
 #define MQP_USED_FILTER    "QUARTPUSH_USED"
+#define MQP_USED_PUSH_FILTER "QUARTPUSH_USED_PUSH"
 #define MQP_NOTE_HINT      "quartpush-hint"
 #define MQP_NOTE_HINT_RULE "quartpush-hint-rule"
 #define MQP_MAX_COOKIE_AGE (10 * 365 * 86400)
@@ -208,6 +209,10 @@ typedef struct {
         unsigned int sent:1;        /* the final headers' time stamped */
         unsigned int claim_at_log:1;/* a pushed request of an announced URL:
                                      * refused or not, known at its end */
+        unsigned int push_sent:1;   /* ... its response went to mod_http2
+                                     * whole (its EOS passed) */
+        unsigned int push_failed:1; /* ... or could not: the client reset
+                                     * the stream */
     } used;
     struct {                        /* a handler's own 103
                                      * (mod_quartpush_backend.c) */
@@ -491,8 +496,10 @@ void mqp_used_mark(mqp_announcement *a, const char *url);
 void mqp_used_write(request_rec *r, mqp_response_state *st);
 void mqp_used_insert_filter(request_rec *r, mqp_response_state *st);
 apr_status_t mqp_used_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+apr_status_t mqp_used_push_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 extern ap_filter_rec_t *mqp_used_filter;   /* registered once, added by
                                             * its handle: no name lookup */
+extern ap_filter_rec_t *mqp_used_push_filter_rec;
 /* post_read_request: a request for a URL announced to this client */
 int mqp_used_post_read_request(request_rec *r);
 int mqp_used_log(request_rec *r);

@@ -54,6 +54,7 @@ static apr_uint64_t mqp_used_seed;      /* the keys' salt, random per start:
                                          * another client's */
 
 ap_filter_rec_t *mqp_used_filter;
+ap_filter_rec_t *mqp_used_push_filter_rec;
 
 typedef struct {
     const char *url;
@@ -205,10 +206,48 @@ void mqp_used_write(request_rec *r, mqp_response_state *st)
 
 void mqp_used_insert_filter(request_rec *r, mqp_response_state *st)
 {
-    if (st && st->used.written && !st->used.sent && st->used.filter_on != r) {
+    if (!st) {
+        return;
+    }
+    if (st->used.written && !st->used.sent && st->used.filter_on != r) {
         st->used.filter_on = r;
         ap_add_output_filter_handle(mqp_used_filter, NULL, r, r->connection);
     }
+    if (st->used.claim_at_log && st->used.filter_on != r) {
+        st->used.filter_on = r;
+        ap_add_output_filter_handle(mqp_used_push_filter_rec, NULL, r,
+                                    r->connection);
+    }
+}
+
+/* A pushed response of an announced URL: whether it reached mod_http2
+ * whole. When the client reset the stream (RST_STREAM CANCEL), writing to
+ * it fails and its connection is aborted. Whether its connection is
+ * aborted at log time says nothing: mod_http2 marks it so too when the
+ * client closed the connection after taking everything. */
+apr_status_t mqp_used_push_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    mqp_response_state *st = mqp_state_get(f->r, 0);
+    apr_bucket *b;
+    apr_status_t rv;
+    int eos = 0;
+
+    for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
+         b = APR_BUCKET_NEXT(b)) {
+        if (APR_BUCKET_IS_EOS(b)) {
+            eos = 1;
+        }
+    }
+    rv = ap_pass_brigade(f->next, bb);
+    if (st) {
+        if (rv != APR_SUCCESS || f->c->aborted) {
+            st->used.push_failed = 1;
+        }
+        else if (eos) {
+            st->used.push_sent = 1;
+        }
+    }
+    return rv;
 }
 
 static void mqp_used_stamp_all(mqp_response_state *st, apr_time_t sent,
@@ -288,7 +327,8 @@ int mqp_used_post_read_request(request_rec *r)
 }
 
 /* log_transaction, before mod_log_config: a pushed request is decided
- * (refused when the client reset its stream: the connection is aborted),
+ * (refused when its response did not reach mod_http2 whole: the client
+ * reset its stream),
  * and a page that announced is done: its announcements have the grace
  * period left. */
 int mqp_used_log(request_rec *r)
@@ -319,7 +359,8 @@ int mqp_used_log(request_rec *r)
         mqp_used_note(r, qp_used_claim(mqp_used,
                                        mqp_used_key(first, url, strlen(url)),
                                        first->request_time,
-                                       r->connection->aborted, &rule), rule);
+                                       !st->used.push_sent
+                                       || st->used.push_failed, &rule), rule);
     }
     if (st->used.written) {
         now = apr_time_now();
