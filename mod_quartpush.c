@@ -144,8 +144,7 @@ static void mqp_register_hooks(apr_pool_t *p)
     ap_hook_insert_filter(mqp_insert_filters, filters_after, NULL,
                           APR_HOOK_LAST);
     /* used, late, unused: the final headers' time of a page that
-     * announced (mod_quartpush_used.c); at log time, before mod_log_config
-     * writes the notes, the page is done and a pushed request decided */
+     * announced (mod_quartpush_used.c) */
     mqp_used_filter = ap_register_output_filter(MQP_USED_FILTER,
                                                 mqp_used_out_filter, NULL,
                                                 AP_FTYPE_PROTOCOL - 1);
@@ -155,7 +154,6 @@ static void mqp_register_hooks(apr_pool_t *p)
                                                          mqp_used_push_filter,
                                                          NULL,
                                                          AP_FTYPE_PROTOCOL - 1);
-    ap_hook_log_transaction(mqp_used_log, NULL, NULL, APR_HOOK_REALLY_FIRST);
     /* every request looks its URL up once, as soon as it is read: after
      * mod_remoteip has set the client's address, before mod_cache's quick
      * handler may answer it */

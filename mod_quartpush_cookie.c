@@ -101,7 +101,9 @@ void mqp_insert_filters(request_rec *r)
     st = mqp_state_get(r, 0);
     mqp_cookie_insert(r, st);
     mqp_links_insert_filter(r, st);
-    mqp_used_insert_filter(r, st);
+    if (st && (st->used.written || st->used.claim_at_log)) {
+        mqp_used_insert_filter(r, st);
+    }
 }
 
 /* insert_error_filter: an error response keeps the cookie */

@@ -207,12 +207,9 @@ typedef struct {
         request_rec *filter_on;     /* whose filter chain has the stamp's
                                      * filter */
         unsigned int sent:1;        /* the final headers' time stamped */
-        unsigned int claim_at_log:1;/* a pushed request of an announced URL:
-                                     * refused or not, known at its end */
-        unsigned int push_sent:1;   /* ... its response went to mod_http2
-                                     * whole (its EOS passed) */
-        unsigned int push_failed:1; /* ... or could not: the client reset
-                                     * the stream */
+        unsigned int claim_at_log:1;/* a pushed request of an announced URL,
+                                     * not decided yet: refused or not is
+                                     * known as its response leaves */
     } used;
     struct {                        /* a handler's own 103
                                      * (mod_quartpush_backend.c) */
@@ -367,6 +364,9 @@ int mqp_h2_loaded(void);
 int mqp_h2_configured(void);
 /* the stream may push: the client's SETTINGS_ENABLE_PUSH and H2Push */
 int mqp_h2_pre_connection(conn_rec *c, void *csd);
+/* the hash of r's client address for used, late, unused: its primary
+ * connection's, computed once per connection when it is the same */
+apr_uint64_t mqp_h2_client_hash(const request_rec *r);
 int mqp_h2_protocol_propose(conn_rec *c, request_rec *r, server_rec *s,
                             const apr_array_header_t *offers,
                             apr_array_header_t *proposals);
@@ -500,9 +500,10 @@ apr_status_t mqp_used_push_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 extern ap_filter_rec_t *mqp_used_filter;   /* registered once, added by
                                             * its handle: no name lookup */
 extern ap_filter_rec_t *mqp_used_push_filter_rec;
+/* the hash of a client address (0 before the table exists) */
+apr_uint64_t mqp_used_client_hash(const char *ip);
 /* post_read_request: a request for a URL announced to this client */
 int mqp_used_post_read_request(request_rec *r);
-int mqp_used_log(request_rec *r);
 
 /* One rule's line of the status page. */
 typedef struct {

@@ -159,11 +159,19 @@ int mqp_used_post_config(apr_pool_t *pconf, server_rec *s)
 /* The announcement's key: the client's address (mod_remoteip's when it
  * has one), the URL as the client will send it, the server. Not the
  * connection: a browser's credential-less CORS requests come on another. */
+apr_uint64_t mqp_used_client_hash(const char *ip)
+{
+    return mqp_used ? qp_used_client(ip, mqp_used_seed) : 0;
+}
+
 static apr_uint64_t mqp_used_key(const request_rec *r, const char *url,
                                  apr_size_t len)
 {
-    return qp_used_key(r->useragent_ip, url, len,
-                       mqp_used_seed ^ (apr_uint64_t)(apr_uintptr_t)r->server);
+    /* the server: a multiplication spreads its pointer's bits */
+    return qp_used_key_url(mqp_h2_client_hash(r)
+                           ^ ((apr_uint64_t)(apr_uintptr_t)r->server
+                              * APR_UINT64_C(0x9e3779b97f4a7c15)),
+                           url, len);
 }
 
 void mqp_used_mark(mqp_announcement *a, const char *url)
@@ -183,6 +191,8 @@ void mqp_used_mark(mqp_announcement *a, const char *url)
     m->ref.key = 0;
 }
 
+static apr_status_t mqp_used_page_done(void *data);
+
 void mqp_used_write(request_rec *r, mqp_response_state *st)
 {
     apr_time_t now;
@@ -191,6 +201,10 @@ void mqp_used_write(request_rec *r, mqp_response_state *st)
     if (!mqp_used || !st->used.marks
         || st->used.written >= st->used.marks->nelts) {
         return;
+    }
+    if (!st->used.written) {
+        apr_pool_cleanup_register(r->pool, st, mqp_used_page_done,
+                                  apr_pool_cleanup_null);
     }
     now = apr_time_now();
     for (i = st->used.written; i < st->used.marks->nelts; ++i) {
@@ -220,6 +234,52 @@ void mqp_used_insert_filter(request_rec *r, mqp_response_state *st)
     }
 }
 
+static void mqp_used_note(request_rec *r, qp_used_outcome_e out,
+                          unsigned int rule)
+{
+    static const char *const words[] = { NULL, "early", "late", "refused" };
+    const mqp_rule *mr;
+
+    if (out == QP_USED_MISS) {
+        return;
+    }
+    mr = rule < (unsigned int)mqp_rules->nelts
+         ? &APR_ARRAY_IDX(mqp_rules, rule, mqp_rule)
+         : &APR_ARRAY_IDX(mqp_rules, 0, mqp_rule);
+    apr_table_setn(r->notes, MQP_NOTE_HINT, words[out]);
+    apr_table_setn(r->notes, MQP_NOTE_HINT_RULE, mr->label);
+}
+
+/* A pushed request of an announced URL is decided once: when its response
+ * reached mod_http2 whole (used early), when writing it failed (refused),
+ * or, if neither happened, when its pool goes (refused). */
+static void mqp_used_claim_pushed(request_rec *r, int refused)
+{
+    request_rec *first = r;
+    mqp_response_state *st = mqp_state_get(r, 0);
+    unsigned int rule = 0;
+    const char *url;
+
+    while (first->prev) {
+        first = first->prev;
+    }
+    url = first->unparsed_uri;
+    if (!st || !st->used.claim_at_log || !url) {
+        return;
+    }
+    st->used.claim_at_log = 0;
+    mqp_used_note(r, qp_used_claim(mqp_used,
+                                   mqp_used_key(first, url, strlen(url)),
+                                   first->request_time, refused, &rule),
+                  rule);
+}
+
+static apr_status_t mqp_used_pushed_end(void *data)
+{
+    mqp_used_claim_pushed(data, 1);
+    return APR_SUCCESS;
+}
+
 /* A pushed response of an announced URL: whether it reached mod_http2
  * whole. When the client reset the stream (RST_STREAM CANCEL), writing to
  * it fails and its connection is aborted. Whether its connection is
@@ -239,13 +299,9 @@ apr_status_t mqp_used_push_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         }
     }
     rv = ap_pass_brigade(f->next, bb);
-    if (st) {
-        if (rv != APR_SUCCESS || f->c->aborted) {
-            st->used.push_failed = 1;
-        }
-        else if (eos) {
-            st->used.push_sent = 1;
-        }
+    if (st && st->used.claim_at_log
+        && (rv != APR_SUCCESS || f->c->aborted || eos)) {
+        mqp_used_claim_pushed(f->r, rv != APR_SUCCESS || f->c->aborted);
     }
     return rv;
 }
@@ -262,6 +318,19 @@ static void mqp_used_stamp_all(mqp_response_state *st, apr_time_t sent,
     }
 }
 
+/* The page is done (its request's pool goes, after the access log): its
+ * announcements have the grace period left. A pool cleanup rather than a
+ * log_transaction hook: only a page that announced pays for it. */
+static apr_status_t mqp_used_page_done(void *data)
+{
+    mqp_response_state *st = data;
+    apr_time_t now = apr_time_now();
+
+    mqp_used_stamp_all(st, st->used.sent ? 0 : now, now);
+    st->used.sent = 1;
+    return APR_SUCCESS;
+}
+
 /* The first of the response's body passes: its final headers go out now.
  * A request for a hinted file from here on is late. */
 apr_status_t mqp_used_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
@@ -276,22 +345,6 @@ apr_status_t mqp_used_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-static void mqp_used_note(request_rec *r, qp_used_outcome_e out,
-                          unsigned int rule)
-{
-    static const char *const words[] = { NULL, "early", "late", "refused" };
-    const mqp_rule *mr;
-
-    if (out == QP_USED_MISS) {
-        return;
-    }
-    mr = rule < (unsigned int)mqp_rules->nelts
-         ? &APR_ARRAY_IDX(mqp_rules, rule, mqp_rule)
-         : &APR_ARRAY_IDX(mqp_rules, 0, mqp_rule);
-    apr_table_setn(r->notes, MQP_NOTE_HINT, words[out]);
-    apr_table_setn(r->notes, MQP_NOTE_HINT_RULE, mr->label);
-}
-
 /* Every request (not only a navigation's files) asks once: hashing its
  * address and URL and reading one cache line of keys is all that a URL
  * announced to nobody costs. A pushed request is decided at its end:
@@ -303,7 +356,8 @@ static void mqp_used_asked(request_rec *r)
     apr_uint64_t key;
     qp_used_outcome_e out;
 
-    if (!mqp_used || r->method_number != M_GET || !url || url[0] != '/') {
+    if (!mqp_used || qp_used_idle(mqp_used) || r->method_number != M_GET
+        || !url || url[0] != '/') {
         return;
     }
     key = mqp_used_key(r, url, strlen(url));
@@ -312,6 +366,8 @@ static void mqp_used_asked(request_rec *r)
     }
     if (mqp_h2_is_pushed_request(r)) {
         mqp_state_get(r, 1)->used.claim_at_log = 1;
+        apr_pool_cleanup_register(r->pool, r, mqp_used_pushed_end,
+                                  apr_pool_cleanup_null);
         return;
     }
     out = qp_used_claim(mqp_used, key, r->request_time, 0, &rule);
@@ -322,50 +378,6 @@ int mqp_used_post_read_request(request_rec *r)
 {
     if (!r->main && !r->prev) {
         mqp_used_asked(r);
-    }
-    return DECLINED;
-}
-
-/* log_transaction, before mod_log_config: a pushed request is decided
- * (refused when its response did not reach mod_http2 whole: the client
- * reset its stream),
- * and a page that announced is done: its announcements have the grace
- * period left. */
-int mqp_used_log(request_rec *r)
-{
-    mqp_response_state *st;
-    apr_time_t now;
-
-    if (!mqp_used || r->main) {
-        return DECLINED;
-    }
-    st = mqp_state_get(r, 0);
-    if (!st) {
-        return DECLINED;
-    }
-    if (st->used.claim_at_log) {
-        request_rec *first = r;
-        unsigned int rule = 0;
-        const char *url;
-
-        while (first->prev) {
-            first = first->prev;
-        }
-        url = first->unparsed_uri;
-        st->used.claim_at_log = 0;
-        if (!url) {
-            return DECLINED;
-        }
-        mqp_used_note(r, qp_used_claim(mqp_used,
-                                       mqp_used_key(first, url, strlen(url)),
-                                       first->request_time,
-                                       !st->used.push_sent
-                                       || st->used.push_failed, &rule), rule);
-    }
-    if (st->used.written) {
-        now = apr_time_now();
-        mqp_used_stamp_all(st, st->used.sent ? 0 : now, now);
-        st->used.sent = 1;
     }
     return DECLINED;
 }

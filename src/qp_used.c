@@ -37,6 +37,9 @@ struct qp_used_table {
     apr_interval_time_t grace;
     apr_interval_time_t max_age;
     volatile apr_uint64_t dropped;
+    volatile apr_uint32_t live;     /* slots that hold a key: 0 lets a
+                                     * request skip even its hash */
+    apr_uint32_t pad;
     apr_size_t counts_off;          /* nrules * QP_USED_NCOUNTS counters */
     apr_size_t keys_off;            /* nslots keys, 64-byte aligned */
     apr_size_t entries_off;         /* nslots qp_used_entry */
@@ -113,33 +116,56 @@ qp_used_table *qp_used_table_init(void *mem, apr_uint32_t nslots,
 
 static apr_uint64_t qp_mix(apr_uint64_t h, const char *s, apr_size_t n)
 {
-    apr_uint64_t w;
+    apr_uint64_t w = 0;
 
-    while (n >= 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * QP_K1;
-        h ^= h >> 29;
-        s += 8;
-        n -= 8;
+    h = (h ^ n) * QP_K1;            /* "ab" + "c" is not "a" + "bc" */
+    if (n >= 8) {
+        const char *last = s + n - 8;
+
+        while (s < last) {
+            memcpy(&w, s, 8);
+            h = (h ^ w) * QP_K1;
+            h ^= h >> 29;
+            s += 8;
+        }
+        memcpy(&w, last, 8);        /* the last 8 bytes, overlapping the
+                                     * word before: no byte loop */
     }
-    w = (apr_uint64_t)n << 56;      /* the tail's length: "ab" + "c" is
-                                     * not "a" + "bc" */
-    while (n) {
-        --n;
-        w |= (apr_uint64_t)(unsigned char)s[n] << (8 * n);
+    else {
+        /* (a memcpy of a variable length is a call) */
+        const unsigned char *u = (const unsigned char *)s;
+        switch (n) {
+        case 7: w |= (apr_uint64_t)u[6] << 48; /* fall through */
+        case 6: w |= (apr_uint64_t)u[5] << 40; /* fall through */
+        case 5: w |= (apr_uint64_t)u[4] << 32; /* fall through */
+        case 4: w |= (apr_uint64_t)u[3] << 24; /* fall through */
+        case 3: w |= (apr_uint64_t)u[2] << 16; /* fall through */
+        case 2: w |= (apr_uint64_t)u[1] << 8;  /* fall through */
+        case 1: w |= (apr_uint64_t)u[0];       /* fall through */
+        default: break;
+        }
     }
     h = (h ^ w) * QP_K2;
     return h ^ (h >> 32);
 }
 
+apr_uint64_t qp_used_client(const char *client, apr_uint64_t salt)
+{
+    client = client ? client : "";
+    return qp_mix(salt ^ QP_K2, client, strlen(client));
+}
+
 apr_uint64_t qp_used_key(const char *client, const char *url,
                          apr_size_t url_len, apr_uint64_t salt)
 {
-    apr_uint64_t h;
+    return qp_used_key_url(qp_used_client(client, salt), url, url_len);
+}
 
-    client = client ? client : "";
-    h = qp_mix(salt ^ QP_K2, client, strlen(client));
-    h = qp_mix(h, url, url_len);
+apr_uint64_t qp_used_key_url(apr_uint64_t client, const char *url,
+                             apr_size_t url_len)
+{
+    apr_uint64_t h = qp_mix(client, url, url_len);
+
     h ^= h >> 33;
     h *= APR_UINT64_C(0xc4ceb9fe1a85ec53);
     h ^= h >> 33;
@@ -185,6 +211,7 @@ int qp_used_announce(qp_used_table *t, apr_uint64_t key, apr_uint32_t rule,
                    == QP_USED_FREE) {
                 slot = i;
                 found = 1;
+                apr_atomic_inc32(&t->live);     /* before the key shows */
             }
         }
         if (found) {
@@ -271,17 +298,20 @@ void qp_used_stamp(qp_used_table *t, const qp_used_ref *ref,
     }
 }
 
+int qp_used_idle(const qp_used_table *t)
+{
+    return t->live == 0;
+}
+
 int qp_used_find(const qp_used_table *t, apr_uint64_t key)
 {
-    const volatile apr_uint64_t *keys = qp_keys(t) + qp_bucket(t, key);
-    apr_uint32_t i;
+    /* plain reads of aligned words, without a branch per slot: a racing
+     * write shows the old key or the new, and a claim decides anyway */
+    const apr_uint64_t *k = (const apr_uint64_t *)(const void *)
+                            (qp_keys(t) + qp_bucket(t, key));
 
-    for (i = 0; i < QP_USED_BUCKET; ++i) {
-        if (keys[i] == key) {
-            return 1;
-        }
-    }
-    return 0;
+    return ((k[0] == key) | (k[1] == key) | (k[2] == key) | (k[3] == key)
+            | (k[4] == key) | (k[5] == key) | (k[6] == key) | (k[7] == key));
 }
 
 qp_used_outcome_e qp_used_claim(qp_used_table *t, apr_uint64_t key,
@@ -308,6 +338,7 @@ qp_used_outcome_e qp_used_claim(qp_used_table *t, apr_uint64_t key,
         if (qp_expired(t, e, asked_at)) {
             qp_count(t, e->rule, QP_USED_UNUSED);
             apr_atomic_xchg64(&keys[i], QP_USED_FREE);
+            apr_atomic_dec32(&t->live);
             continue;
         }
         out = refused ? QP_USED_HIT_REFUSED
@@ -318,6 +349,7 @@ qp_used_outcome_e qp_used_claim(qp_used_table *t, apr_uint64_t key,
                            : out == QP_USED_HIT_EARLY ? QP_USED_EARLY
                            : QP_USED_LATE);
         apr_atomic_xchg64(&keys[i], QP_USED_FREE);     /* claimed: once */
+        apr_atomic_dec32(&t->live);
         return out;
     }
     return QP_USED_MISS;
@@ -338,6 +370,7 @@ apr_uint32_t qp_used_sweep(qp_used_table *t, apr_time_t now)
         if (qp_expired(t, &ents[i], now)) {
             qp_count(t, ents[i].rule, QP_USED_UNUSED);
             apr_atomic_xchg64(&keys[i], QP_USED_FREE);
+            apr_atomic_dec32(&t->live);
             ++n;
         }
         else {

@@ -69,6 +69,11 @@ qp_used_table *qp_used_table_init(void *mem, apr_uint32_t nslots,
 /* The key of (client, url[0..url_len)) under salt; never 0 nor 1. */
 apr_uint64_t qp_used_key(const char *client, const char *url,
                          apr_size_t url_len, apr_uint64_t salt);
+/* The same in two steps, so that a connection hashes its client once:
+ * qp_used_key(c, u, n, s) == qp_used_key_url(qp_used_client(c, s), u, n) */
+apr_uint64_t qp_used_client(const char *client, apr_uint64_t salt);
+apr_uint64_t qp_used_key_url(apr_uint64_t client, const char *url,
+                             apr_size_t url_len);
 
 /* Writes an announcement of rule (0 when rule >= nrules) for key at now:
  * a free slot of its bucket, else one whose time is up (counted unused),
@@ -83,6 +88,10 @@ int qp_used_announce(qp_used_table *t, apr_uint64_t key, apr_uint32_t rule,
  * reused since. */
 void qp_used_stamp(qp_used_table *t, const qp_used_ref *ref,
                    apr_time_t sent, apr_time_t done);
+
+/* Whether nothing at all waits in the table: then a request need not even
+ * compute its key (one read of a shared word). */
+int qp_used_idle(const qp_used_table *t);
 
 /* Whether key is in the table now: one bucket read, no write. */
 int qp_used_find(const qp_used_table *t, apr_uint64_t key);

@@ -113,11 +113,16 @@ static void test_race(apr_pool_t *p)
     qp_tap_ok(announced > 0 && claims > 0, apr_psprintf(p, "%d threads at "
               "once: %" APR_UINT64_T_FMT " announced, %" APR_UINT64_T_FMT
               " claimed", THREADS, announced, claims));
+    qp_tap_ok(qp_used_pending(t) == 0 || !qp_used_idle(t),
+              "not idle while anything waits");
     qp_tap_ok(announced == decided + qp_used_pending(t),
               apr_psprintf(p, "... each counted once: announced %"
                            APR_UINT64_T_FMT " = decided %" APR_UINT64_T_FMT
                            " + waiting %u", announced, decided,
                            qp_used_pending(t)));
+    qp_used_sweep(t, apr_time_from_sec(1000000000));
+    qp_tap_ok(qp_used_pending(t) == 0 && qp_used_idle(t),
+              "... and once all is swept, the count of live slots is 0 again");
 }
 
 static apr_uint64_t key_of(const char *client, const char *url)
@@ -158,8 +163,16 @@ int main(void)
               "another server (salt): another key");
     qp_tap_ok(key_of("192.0.2.1/a", ".css") != key_of("192.0.2.1", "/a.css"),
               "the client and the URL do not run into each other");
+    qp_tap_ok(qp_used_key_url(qp_used_client("192.0.2.1", 42), "/a.css", 6) == k,
+              "a client hashed once, then its URLs: the same keys");
+    qp_tap_ok(key_of("2001:db8::1234:5678:9abc", "/static/assets/index-DaCWtDuE.js")
+              != key_of("2001:db8::1234:5678:9abd", "/static/assets/index-DaCWtDuE.js")
+              && key_of("192.0.2.1", "/static/assets/index-DaCWtDuE.js")
+              != key_of("192.0.2.1", "/static/assets/index-DaCWtDuF.js"),
+              "long addresses and URLs: their last bytes count");
 
     /* used early: asked for while the page is still produced */
+    qp_tap_ok(qp_used_idle(t), "a new table is idle");
     qp_tap_ok(!qp_used_find(t, k), "nothing announced: a miss");
     qp_tap_ok(qp_used_claim(t, k, t0, 0, &rule) == QP_USED_MISS,
               "a claim of a URL announced to nobody: a miss");
@@ -177,6 +190,7 @@ int main(void)
     qp_tap_ok(qp_used_claim(t, k, t0 + 2000, 0, &rule) == QP_USED_MISS,
               "asked for again: counted once, a miss now");
     qp_tap_ok(qp_used_pending(t) == 0, "none waiting once claimed");
+    qp_tap_ok(qp_used_idle(t), "idle again once claimed");
 
     /* late: asked for after the final headers */
     t = fresh();
