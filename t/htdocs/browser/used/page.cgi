@@ -7,7 +7,8 @@
 # scripts, which Chromium fetches in CORS mode without credentials, and a
 # crossorigin font). Each page also asks for late.dat with a synchronous
 # XMLHttpRequest once its HTML is in: hinted without as=, which browsers
-# ignore, it is asked for after the final headers, late.
+# ignore, it is asked for after the final headers, late, while the page
+# is still running (its last line comes 0.5 s later).
 # $2 is the directory its files are in (the Firefox pages have their own,
 # so that the two tests count apart).
 sleep 0.3
@@ -25,4 +26,7 @@ mod)
 esac
 printf '</head><body><p>used %s</p>\n' "$1"
 printf '<script>var x = new XMLHttpRequest(); x.open("GET", "%s/late.dat", false); x.send();</script>\n' "$dir"
+# the rest comes 0.5 s later: late.dat is asked for while the page is still
+# being produced, after its final headers (late only by their stamp)
+sleep 0.5
 printf '<pre id="timing">QP-TIMING {"navigation":{},"resources":[]} QP-TIMING-END</pre>\n</body></html>\n'
