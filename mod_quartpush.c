@@ -11,6 +11,8 @@
  *   mod_quartpush_api.c      the API for other modules (mod_quartpush.h)
  *   mod_quartpush_manifest.c asset manifests: QuartPushManifest, @NAME:KEY
  *   mod_quartpush_backend.c  a handler's own 103: QuartPushBackendHints
+ *   mod_quartpush_used.c     used, late, unused: what became of each rule's
+ *                            announcements
  *   mod_quartpush_status.c   counters, quartpush-status, DUMP_QUARTPUSH
  *   src/qp_*.c               the pure library: links, routes, digest, JSON,
  *                            manifests
@@ -68,7 +70,8 @@ static void mqp_test_config(apr_pool_t *pconf, server_rec *s)
 static int mqp_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
-    if (mqp_manifest_post_config(pconf, s) != OK) {
+    if (mqp_manifest_post_config(pconf, s) != OK
+        || mqp_used_post_config(pconf, s) != OK) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return mqp_counters_init(pconf, s);
@@ -90,6 +93,7 @@ static void mqp_register_hooks(apr_pool_t *p)
         "mod_rewrite.c", "mod_env.c", "mod_dir.c", NULL
     };
     static const char *const filters_after[] = { "mod_headers.c", NULL };
+    static const char *const remoteip_first[] = { "mod_remoteip.c", NULL };
 
     /* mod_http2's variables tell whether a stream may push: look it up
      * once all modules are loaded */
@@ -100,6 +104,9 @@ static void mqp_register_hooks(apr_pool_t *p)
     ap_hook_check_config(mqp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* apachectl -t -D DUMP_QUARTPUSH prints the compiled routes */
     ap_hook_test_config(mqp_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* the rules are numbered as the configuration is read: from 1 again
+     * on each reading */
+    ap_hook_pre_config(mqp_used_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* the counters' shared memory, and the table of the builds each child
      * announces, made in the parent before the children */
     ap_hook_post_config(mqp_post_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -136,6 +143,22 @@ static void mqp_register_hooks(apr_pool_t *p)
     /* both filters from one insert_filter hook: every request runs it */
     ap_hook_insert_filter(mqp_insert_filters, filters_after, NULL,
                           APR_HOOK_LAST);
+    /* used, late, unused: the final headers' time of a page that
+     * announced (mod_quartpush_used.c) */
+    mqp_used_filter = ap_register_output_filter(MQP_USED_FILTER,
+                                                mqp_used_out_filter, NULL,
+                                                AP_FTYPE_PROTOCOL - 1);
+    /* ... and whether a pushed response went out whole, or the client's
+     * reset stopped it: refused */
+    mqp_used_push_filter_rec = ap_register_output_filter(MQP_USED_PUSH_FILTER,
+                                                         mqp_used_push_filter,
+                                                         NULL,
+                                                         AP_FTYPE_PROTOCOL - 1);
+    /* every request looks its URL up once, as soon as it is read: after
+     * mod_remoteip has set the client's address, before mod_cache's quick
+     * handler may answer it */
+    ap_hook_post_read_request(mqp_used_post_read_request, remoteip_first,
+                              NULL, APR_HOOK_MIDDLE);
     /* SetHandler quartpush-status, and a section on mod_status's page */
     ap_hook_handler(mqp_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, mqp_status_hook, NULL, NULL,

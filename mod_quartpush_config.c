@@ -319,6 +319,28 @@ static void mqp_dir_add_link(mqp_dir_conf *dc, apr_pool_t *p, qp_link *link)
     }
 }
 
+/* A directive's arguments as a rule's label shows them: white space
+ * trimmed, each run of it one space */
+static const char *mqp_rule_text(apr_pool_t *p, const char *args)
+{
+    char *out = apr_palloc(p, strlen(args) + 1), *o = out;
+    int space = 0;
+
+    for (; *args; ++args) {
+        if (apr_isspace(*args)) {
+            space = o != out;
+            continue;
+        }
+        if (space) {
+            *o++ = ' ';
+            space = 0;
+        }
+        *o++ = *args;
+    }
+    *o = '\0';
+    return out;
+}
+
 static const char *mqp_cmd_resource(cmd_parms *cmd, void *dconf,
                                    const char *args)
 {
@@ -348,6 +370,12 @@ static const char *mqp_cmd_resource(cmd_parms *cmd, void *dconf,
     if (err) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
     }
+    /* the line a user fixes when its hints go unused */
+    link->rule = mqp_used_rule(cmd->pool,
+                               apr_psprintf(cmd->temp_pool, "%s:%d",
+                                            cmd->directive->filename,
+                                            cmd->directive->line_num),
+                               mqp_rule_text(cmd->temp_pool, args));
     mqp_note_rules(cmd, dconf);
     mqp_dir_add_link(dconf, cmd->pool, link);
     return NULL;
@@ -421,7 +449,7 @@ static const char *mqp_routes_add(cmd_parms *cmd, const apr_array_header_t *rout
 {
     mqp_srv_conf *sc = ap_get_module_config(cmd->server->module_config,
                                            &quartpush_module);
-    int i;
+    int i, j;
 
     for (i = 0; i < routes->nelts; ++i) {
         qp_route *route = APR_ARRAY_IDX(routes, i, qp_route *);
@@ -434,6 +462,13 @@ static const char *mqp_routes_add(cmd_parms *cmd, const apr_array_header_t *rout
                                     "when \"%s\": %s", route->origin,
                                     route->pattern, route->condition, err);
             }
+        }
+        for (j = 0; j < route->resources->nelts; ++j) {
+            qp_resource *res = APR_ARRAY_IDX(route->resources, j,
+                                             qp_resource *);
+            res->link->rule = mqp_used_rule(cmd->pool, route->origin,
+                apr_pstrcat(cmd->temp_pool, route->pattern, " => ",
+                            res->link->url, NULL));
         }
         APR_ARRAY_PUSH(sc->routes, qp_route *) = route;
     }

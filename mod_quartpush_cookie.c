@@ -93,7 +93,7 @@ static void mqp_cookie_insert(request_rec *r, const mqp_response_state *st)
  * one look at the response's state: every request passes here) */
 void mqp_insert_filters(request_rec *r)
 {
-    const mqp_response_state *st;
+    mqp_response_state *st;
 
     if (r->main) {
         return;         /* a subrequest's headers are not the client's */
@@ -101,15 +101,22 @@ void mqp_insert_filters(request_rec *r)
     st = mqp_state_get(r, 0);
     mqp_cookie_insert(r, st);
     mqp_links_insert_filter(r, st);
+    if (st && (st->used.written || st->used.claim_at_log)) {
+        mqp_used_insert_filter(r, st);
+    }
 }
 
 /* insert_error_filter: an error response keeps the cookie */
 void mqp_insert_error_filters(request_rec *r)
 {
+    mqp_response_state *st;
+
     if (r->main) {
         return;
     }
-    mqp_cookie_insert(r, mqp_state_get(r, 0));
+    st = mqp_state_get(r, 0);
+    mqp_cookie_insert(r, st);
+    mqp_used_insert_filter(r, st);
 }
 
 static int mqp_cc_collect(void *baton, const char *key, const char *val)

@@ -52,6 +52,9 @@ typedef struct {
                                  * (the SNI virtual host, or the request's
                                  * on an h2c upgrade), or NULL; written
                                  * before any stream runs */
+    const char *client_ip;      /* c->client_ip when it connected ... */
+    apr_uint64_t client_hash;   /* ... hashed once for used, late, unused
+                                 * (mqp_used_client_hash) */
 } mqp_h2_conn;
 
 static mqp_h2_conn *mqp_h2_conn_get(conn_rec *c)
@@ -65,10 +68,24 @@ static mqp_h2_conn *mqp_h2_conn_get(conn_rec *c)
 int mqp_h2_pre_connection(conn_rec *c, void *csd)
 {
     if (!c->master) {
-        ap_set_module_config(c->conn_config, &quartpush_module,
-                             apr_pcalloc(c->pool, sizeof(mqp_h2_conn)));
+        mqp_h2_conn *hc = apr_pcalloc(c->pool, sizeof(mqp_h2_conn));
+
+        hc->client_ip = c->client_ip;
+        hc->client_hash = mqp_used_client_hash(c->client_ip);
+        ap_set_module_config(c->conn_config, &quartpush_module, hc);
     }
     return OK;
+}
+
+/* The hash of r's client address: its connection's, computed once, when
+ * the request's address is the very string the connection had (no
+ * mod_remoteip, or mod_remoteip left it) */
+apr_uint64_t mqp_h2_client_hash(const request_rec *r)
+{
+    const mqp_h2_conn *hc = mqp_h2_conn_get(r->connection);
+
+    return hc && hc->client_ip == r->useragent_ip
+           ? hc->client_hash : mqp_used_client_hash(r->useragent_ip);
 }
 
 /* protocol_propose: the server a protocol is chosen with (ALPN after SNI,

@@ -47,6 +47,10 @@ static APR_INLINE int mqp_is_status_handler(const char *handler)
 #define MQP_COOKIE_FILTER  "QUARTPUSH_COOKIE"
 #define MQP_LINKS_FILTER   "QUARTPUSH_LINKS"
 #define MQP_BACKEND_FILTER "QUARTPUSH_BACKEND_103"
+#define MQP_USED_FILTER    "QUARTPUSH_USED"
+#define MQP_USED_PUSH_FILTER "QUARTPUSH_USED_PUSH"
+#define MQP_NOTE_HINT      "quartpush-hint"
+#define MQP_NOTE_HINT_RULE "quartpush-hint-rule"
 #define MQP_MAX_COOKIE_AGE (10 * 365 * 86400)
 /* mod_http2 reads a 103 back line by line into an 8 KB buffer
  * (HUGE_STRING_LEN): one longer "Link: ..." line makes it drop the whole
@@ -196,6 +200,17 @@ typedef struct {
     } notes;
     apr_array_header_t *manifests;  /* the manifests' generations it holds
                                      * (mod_quartpush_manifest.c) */
+    struct {                        /* whether the client asks for what it
+                                     * was announced (mod_quartpush_used.c) */
+        apr_array_header_t *marks;  /* mqp_used_mark, one per URL */
+        int written;                /* ... of them in the shared table */
+        request_rec *filter_on;     /* whose filter chain has the stamp's
+                                     * filter */
+        unsigned int sent:1;        /* the final headers' time stamped */
+        unsigned int claim_at_log:1;/* a pushed request of an announced URL,
+                                     * not decided yet: refused or not is
+                                     * known as its response leaves */
+    } used;
     struct {                        /* a handler's own 103
                                      * (mod_quartpush_backend.c) */
         apr_table_t *held;          /* QuartPushBackendHints merge: the
@@ -285,6 +300,8 @@ typedef struct {
     int hold;                   /* QuartPushBackendHints merge: keep the
                                  * links for the handler's 103 */
     apr_table_t *links;         /* the 103's Link headers, NULL while none */
+    unsigned int rule;          /* the rule of the links announced now
+                                 * (mqp_used_rule), 0 for none */
 } mqp_announcement;
 
 void mqp_announce_begin(mqp_announcement *a, request_rec *r,
@@ -347,6 +364,9 @@ int mqp_h2_loaded(void);
 int mqp_h2_configured(void);
 /* the stream may push: the client's SETTINGS_ENABLE_PUSH and H2Push */
 int mqp_h2_pre_connection(conn_rec *c, void *csd);
+/* the hash of r's client address for used, late, unused: its primary
+ * connection's, computed once per connection when it is the same */
+apr_uint64_t mqp_h2_client_hash(const request_rec *r);
 int mqp_h2_protocol_propose(conn_rec *c, request_rec *r, server_rec *s,
                             const apr_array_header_t *offers,
                             apr_array_header_t *proposals);
@@ -454,6 +474,59 @@ int mqp_manifest_post_config(apr_pool_t *pconf, server_rec *s);
  * (a status page), without, as configured (apachectl -t). */
 void mqp_manifest_each(request_rec *r, const mqp_srv_conf *sc, apr_pool_t *p,
                        mqp_manifest_visit_fn *visit, void *baton);
+
+/* ------------------------------------------------------------------------
+ * used, late, unused: what became of each rule's announcements
+ * (mod_quartpush_used.c)
+ */
+
+/* The number of the rule declared at origin ("FILE:LINE") as resource (the
+ * text a user fixes): dense, from 1, the same in every child; 0 is every
+ * announcement without one (.htaccess, quartpush_make_push_promise()).
+ * Configuration time only. */
+unsigned int mqp_used_rule(apr_pool_t *pconf, const char *origin,
+                           const char *resource);
+int mqp_used_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                        apr_pool_t *ptemp);
+/* the shared table and counters, made in the parent */
+int mqp_used_post_config(apr_pool_t *pconf, server_rec *s);
+/* a's response announces url (the rule is a->rule) */
+void mqp_used_mark(mqp_announcement *a, const char *url);
+/* the response's new marks go into the table: before the 103 leaves */
+void mqp_used_write(request_rec *r, mqp_response_state *st);
+void mqp_used_insert_filter(request_rec *r, mqp_response_state *st);
+apr_status_t mqp_used_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+apr_status_t mqp_used_push_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+extern ap_filter_rec_t *mqp_used_filter;   /* registered once, added by
+                                            * its handle: no name lookup */
+extern ap_filter_rec_t *mqp_used_push_filter_rec;
+/* the hash of a client address (0 before the table exists) */
+apr_uint64_t mqp_used_client_hash(const char *ip);
+/* post_read_request: a request for a URL announced to this client */
+int mqp_used_post_read_request(request_rec *r);
+
+/* One rule's line of the status page. */
+typedef struct {
+    unsigned int rule;
+    const char *origin;
+    const char *resource;
+    apr_uint64_t announced, early, late, unused, refused, evicted;
+    apr_uint64_t waiting;       /* announced, not decided yet */
+} mqp_used_row;
+
+typedef struct {
+    int available;              /* the shared table exists */
+    apr_uint32_t slots;
+    apr_uint32_t waiting;       /* slots in use */
+    apr_uint64_t dropped;       /* not written: a bucket all busy */
+    apr_interval_time_t grace;
+} mqp_used_summary;
+
+/* Every rule's counts, those with the most unused first, once the
+ * announcements whose time is up are counted unused (a sweep); rules
+ * never announced are left out. */
+void mqp_used_rows(apr_pool_t *p, apr_array_header_t **rows,
+                   mqp_used_summary *sum);
 
 /* ------------------------------------------------------------------------
  * counters, quartpush-status, mod_status, DUMP_QUARTPUSH

@@ -315,6 +315,7 @@ void mqp_announce_begin(mqp_announcement *a, request_rec *r,
     a->nopush = 0;
     a->hold = 0;
     a->links = NULL;
+    a->rule = 0;
     mqp_cookie_digest(r, a->st, dc);
 }
 
@@ -401,6 +402,9 @@ int mqp_announce(mqp_announcement *a, const char *url, const char *header,
     a->bytes += MQP_LINK_ENTRY_BYTES(header);
     apr_table_addn(a->links, "Link", header);
     APR_ARRAY_PUSH(st->links.announced, const char *) = url;
+    if (!link->preconnect) {
+        mqp_used_mark(a, url);
+    }
     if (uses_digest && qp_digest_add(st->cookie.digest, url)) {
         st->cookie.dirty = 1;
     }
@@ -420,6 +424,10 @@ int mqp_announce_send(mqp_announcement *a)
     a->st->left.over_limit += a->over;
     a->st->left.over_size += a->over_size;
     a->st->left.limit = a->limit;
+    if (a->links) {
+        /* in the shared table before the client can know the URLs */
+        mqp_used_write(a->r, a->st);
+    }
     if (a->links && a->hold && !a->st->backend.held) {
         /* QuartPushBackendHints merge: one 103, the handler's, carries
          * them (mod_quartpush_backend.c); or the final response */
@@ -493,6 +501,7 @@ static int mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
     a.hold = MQP_CONF_GET(dc, backend_hints, 0) == 1;
     for (i = 0; dc->links && i < dc->links->nelts; ++i) {
         const qp_link *link = APR_ARRAY_IDX(dc->links, i, const qp_link *);
+        a.rule = link->rule;
         if (link->ref) {
             mqp_manifest_announce(&a, link);
             continue;
@@ -504,6 +513,7 @@ static int mqp_announce_rules(request_rec *r, const mqp_dir_conf *dc,
                                                const qp_resource *);
         const char *url;
 
+        a.rule = res->link->rule;
         if (res->link->ref) {
             mqp_manifest_announce(&a, res->link);
             continue;

@@ -329,6 +329,102 @@ static void mqp_html_manifest(void *baton, const mqp_manifest_info *info)
     ap_rputs("</table>\n", r);
 }
 
+/* ------------------------------------------------------------------------
+ * used, late, unused, per rule (mod_quartpush_used.c): the whole server's,
+ * since the last (graceful) restart, the rules with the most unused first
+ */
+
+/* The share of decided announcements that were used early, in percent */
+static double mqp_used_share(const mqp_used_row *row, apr_uint64_t n)
+{
+    apr_uint64_t decided = row->early + row->late + row->unused
+                         + row->refused + row->evicted;
+
+    return decided ? 100.0 * (double)n / (double)decided : 0.0;
+}
+
+static json_t *mqp_json_used(apr_pool_t *p)
+{
+    apr_array_header_t *rows;
+    mqp_used_summary sum;
+    json_t *list = json_array();
+    int i;
+
+    mqp_used_rows(p, &rows, &sum);
+    for (i = 0; i < rows->nelts; ++i) {
+        const mqp_used_row *row = &APR_ARRAY_IDX(rows, i, mqp_used_row);
+        json_array_append_new(list, json_pack(
+            "{s:i, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+            "rule", (int)row->rule,
+            "declared_at", qp_json_string(row->origin),
+            "resource", qp_json_string(row->resource),
+            "announced", (json_int_t)row->announced,
+            "used_early", (json_int_t)row->early,
+            "late", (json_int_t)row->late,
+            "unused", (json_int_t)row->unused,
+            "refused", (json_int_t)row->refused,
+            "evicted", (json_int_t)row->evicted,
+            "waiting", (json_int_t)row->waiting));
+    }
+    return json_pack("{s:b, s:i, s:i, s:I, s:I, s:o}",
+                     "available", sum.available,
+                     "table_slots", (int)sum.slots,
+                     "waiting", (int)sum.waiting,
+                     "dropped", (json_int_t)sum.dropped,
+                     "grace_ms", (json_int_t)apr_time_as_msec(sum.grace),
+                     "rules", list);
+}
+
+static void mqp_html_used(request_rec *r)
+{
+    apr_array_header_t *rows;
+    mqp_used_summary sum;
+    int i;
+
+    mqp_used_rows(r->pool, &rows, &sum);
+    ap_rputs("<h2 id=\"hints_used\">Hints used, per rule (most unused "
+             "first)</h2>\n", r);
+    if (!sum.available) {
+        ap_rputs("<p>Not counted: no shared memory.</p>\n", r);
+        return;
+    }
+    ap_rprintf(r, "<p>The whole server's, since the last restart. Used "
+               "early: asked for by the client before the page's final "
+               "headers went out; late: after them; unused: not asked for "
+               "by the page's end plus %" APR_TIME_T_FMT " ms; refused: a "
+               "push the client cancelled; evicted: pushed out of the full "
+               "table undecided (%u slots, %u waiting now, %"
+               APR_UINT64_T_FMT " not recorded). Shares are of the decided "
+               "ones.</p>\n", apr_time_as_msec(sum.grace), sum.slots,
+               sum.waiting, sum.dropped);
+    if (!rows->nelts) {
+        ap_rputs("<p>Nothing announced yet.</p>\n", r);
+        return;
+    }
+    ap_rputs("<table id=\"hints_used_rules\">\n<tr><th>Declared at</th>"
+             "<th>Rule</th><th>Announced</th><th>Used early</th><th>Late</th>"
+             "<th>Unused</th><th>Refused</th><th>Evicted</th><th>Waiting</th>"
+             "</tr>\n", r);
+    for (i = 0; i < rows->nelts; ++i) {
+        const mqp_used_row *row = &APR_ARRAY_IDX(rows, i, mqp_used_row);
+        ap_rprintf(r, "<tr class=\"rule\"><td>%s</td><td><code>%s</code></td>"
+                   "<td class=\"announced\">%" APR_UINT64_T_FMT "</td>"
+                   "<td class=\"used_early\">%" APR_UINT64_T_FMT " (%.0f%%)</td>"
+                   "<td class=\"late\">%" APR_UINT64_T_FMT " (%.0f%%)</td>"
+                   "<td class=\"unused\">%" APR_UINT64_T_FMT " (%.0f%%)</td>"
+                   "<td class=\"refused\">%" APR_UINT64_T_FMT "</td>"
+                   "<td class=\"evicted\">%" APR_UINT64_T_FMT "</td>"
+                   "<td class=\"waiting\">%" APR_UINT64_T_FMT "</td></tr>\n",
+                   ap_escape_html(r->pool, row->origin),
+                   ap_escape_html(r->pool, row->resource), row->announced,
+                   row->early, mqp_used_share(row, row->early),
+                   row->late, mqp_used_share(row, row->late),
+                   row->unused, mqp_used_share(row, row->unused),
+                   row->refused, row->evicted, row->waiting);
+    }
+    ap_rputs("</table>\n", r);
+}
+
 /* JSON: one route of the status page */
 static json_t *mqp_json_route(apr_pool_t *p, const qp_route *route, int rank)
 {
@@ -365,6 +461,7 @@ static int mqp_status_json(request_rec *r, const mqp_counters *c,
     int i, n = ranked ? ranked->nelts : 0;
     json_t *root, *counters = json_object(), *skipped = json_object();
     json_t *routes = json_array(), *manifests = json_array();
+    json_t *hints_used;
     char *text;
 
     for (i = 0; mqp_counter_fields[i].key; ++i) {
@@ -376,18 +473,20 @@ static int mqp_status_json(request_rec *r, const mqp_counters *c,
                             json_integer((json_int_t)c->skipped[i]));
     }
     json_object_set_new(counters, "skipped", skipped);
+    hints_used = mqp_json_used(r->pool);
     for (i = 0; i < n && i < MQP_STATUS_ROUTES; ++i) {
         json_array_append_new(routes, mqp_json_route(r->pool,
             APR_ARRAY_IDX(ranked, i, const qp_route *), i + 1));
     }
     /* root takes every "o" value; manifests stays a pointer into it */
-    root = json_pack("{s:o, s:b, s:b, s:s, s:I, s:o, s:i, s:i, s:o, s:o}",
+    root = json_pack("{s:o, s:b, s:b, s:s, s:I, s:o, s:o, s:i, s:i, s:o, s:o}",
                      "server", qp_json_string(r->server->server_hostname),
                      "h2_early_hints", sc->h2_early_hints,
                      "counters_available", mqp_ctr != NULL,
                      "counters_scope", "server",
                      "started", (json_int_t)apr_time_sec(c->started),
                      "counters", counters,
+                     "hints_used", hints_used,
                      "route_count", n,
                      "routes_shown", n < MQP_STATUS_ROUTES ? n
                                                            : MQP_STATUS_ROUTES,
@@ -445,7 +544,9 @@ static void mqp_status_html(request_rec *r, const mqp_counters *c,
                    "skipped_%s\">%" APR_UINT64_T_FMT "</td></tr>\n",
                    mqp_skip_labels[i], mqp_skip_keys[i], c->skipped[i]);
     }
-    ap_rprintf(r, "</table>\n<h2>Routes of this virtual host, in match "
+    ap_rputs("</table>\n", r);
+    mqp_html_used(r);
+    ap_rprintf(r, "<h2>Routes of this virtual host, in match "
                "order (%d)</h2>\n", n);
     if (n == 0) {
         ap_rputs("<p>No routes.</p>\n", r);
@@ -522,6 +623,60 @@ static void mqp_prom_skipped(request_rec *r, const mqp_counters *c,
     }
 }
 
+/* Per rule: labels rule (FILE:LINE) and resource (as written), bounded
+ * by the configuration, never by what clients ask for */
+static void mqp_prom_used(request_rec *r)
+{
+    static const char *const outcomes[] = {
+        "used_early", "late", "unused", "refused", "evicted"
+    };
+    apr_array_header_t *rows;
+    mqp_used_summary sum;
+    int i, k;
+
+    mqp_used_rows(r->pool, &rows, &sum);
+    mqp_prom_family(r, "quartpush_hint_announced_total", "counter",
+                    "Resources announced (pushed or hinted) by each rule, "
+                    "recorded to see whether the client asks for them "
+                    "(whole server, since the last restart)");
+    for (i = 0; i < rows->nelts; ++i) {
+        const mqp_used_row *row = &APR_ARRAY_IDX(rows, i, mqp_used_row);
+        ap_rprintf(r, "quartpush_hint_announced_total{rule=\"%s\",resource="
+                   "\"%s\"} %" APR_UINT64_T_FMT "\n",
+                   qp_prom_escape(r->pool, row->origin, 1),
+                   qp_prom_escape(r->pool, row->resource, 1), row->announced);
+    }
+    mqp_prom_family(r, "quartpush_hint_outcomes_total", "counter",
+                    "What became of each rule's announcements: used_early "
+                    "(asked for before the page's final headers), late, "
+                    "unused (not asked for by the page's end plus the grace "
+                    "period), refused (a push the client cancelled), "
+                    "evicted (the table was full) (whole server, since the "
+                    "last restart)");
+    for (i = 0; i < rows->nelts; ++i) {
+        const mqp_used_row *row = &APR_ARRAY_IDX(rows, i, mqp_used_row);
+        const apr_uint64_t v[] = { row->early, row->late, row->unused,
+                                   row->refused, row->evicted };
+        for (k = 0; k < 5; ++k) {
+            ap_rprintf(r, "quartpush_hint_outcomes_total{rule=\"%s\","
+                       "resource=\"%s\",outcome=\"%s\"} %" APR_UINT64_T_FMT
+                       "\n", qp_prom_escape(r->pool, row->origin, 1),
+                       qp_prom_escape(r->pool, row->resource, 1), outcomes[k],
+                       v[k]);
+        }
+    }
+    mqp_prom_family(r, "quartpush_hint_waiting", "gauge",
+                    "Announcements in the table not decided yet (whole "
+                    "server)");
+    ap_rprintf(r, "quartpush_hint_waiting %u\n", sum.waiting);
+    mqp_prom_family(r, "quartpush_hint_dropped_total", "counter",
+                    "Announcements not recorded: every slot of their bucket "
+                    "was busy at that instant (whole server, since the last "
+                    "restart)");
+    ap_rprintf(r, "quartpush_hint_dropped_total %" APR_UINT64_T_FMT "\n",
+               sum.dropped);
+}
+
 static void mqp_status_metrics(request_rec *r, const mqp_counters *c)
 {
     int i;
@@ -552,6 +707,7 @@ static void mqp_status_metrics(request_rec *r, const mqp_counters *c)
     }
     mqp_prom_skipped(r, c, 0);
     mqp_prom_skipped(r, c, 1);
+    mqp_prom_used(r);
 }
 
 /* The query that asks for the metrics: "metrics", or "metrics=" as a

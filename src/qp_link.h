@@ -44,6 +44,8 @@ typedef struct qp_link {
     const char *header;         /* the Link header value, built once
                                  * (NULL for a template: see qp_routes.h) */
     const char *suffix;         /* the header after "<URL>" */
+    unsigned int rule;          /* the caller's number for the line that
+                                 * declared it, 0 when it has none */
 } qp_link;
 
 /* NULL when url may be pushed: an absolute path on this origin, made only of

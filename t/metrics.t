@@ -14,7 +14,7 @@ use JSON::PP ();
 use lib 't/lib';
 use QuartPushTest;
 
-plan tests => 23 + 13;
+plan tests => 24 + 13;
 
 use constant CONTENT_TYPE => 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -114,9 +114,15 @@ is(scalar(@same), 8 + 12, 'JSON has the 8 counters and the 12 skip reasons');
 is_deeply([ map { value($now, $_->[0], $_->[1]) } @same ], [ map { $_->[2] } @same ],
           'each counter of ?json is a sample of ?metrics, with the same value')
     or diag explain [ map { "$_->[0]$_->[1]" } @same ];
+# (the per-rule families of used, late, unused: t/hints_used_browser.t)
+my @hint_families = qw(quartpush_hint_announced_total quartpush_hint_outcomes_total
+                       quartpush_hint_waiting quartpush_hint_dropped_total);
 my $samples = 0;
-$samples += keys %{ $now->{$_}{samples} } for keys %$now;
-is($samples, @same + 3, '... and there is no other sample than those, info, available and the start');
+$samples += keys %{ $now->{$_}{samples} } for grep { !/^quartpush_hint_/ } keys %$now;
+is($samples, @same + 3, '... and there is no other sample than those, info, available and the start,'
+                        . ' besides the hints\' outcomes per rule');
+is_deeply([ grep { !$now->{$_}{type} } @hint_families ], [],
+          'the hints\' outcomes per rule are there: ' . join(', ', @hint_families));
 is(value($now, 'quartpush_start_time_seconds'), $json->{started}, 'the start time is that of ?json');
 is($json->{counters}{requests}, value($before, 'quartpush_requests_total'),
    'reading ?metrics is not counted as a request');

@@ -31,7 +31,7 @@ use constant NAVIGATION => ('sec-fetch-mode' => 'navigate', 'sec-fetch-dest' => 
 use constant NAVIGATION_RAW => "Sec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document\r\n";
 
 my %tls = (h2tls => 1, h2hints => 1, h1tls => 1, h2c => 0, h2chints => 0,
-           h2pushoff => 1, h2pushoffhints => 1);
+           h2pushoff => 1, h2pushoffhints => 1, h2used => 1);
 
 # Every push behaviour is checked on both HTTP/2 transports.
 sub h2_transports { return ('h2tls', 'h2c') }

@@ -1,0 +1,1 @@
+window.qpC = 1;

@@ -1,0 +1,1 @@
+window.qpNever = 1;

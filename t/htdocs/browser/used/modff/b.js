@@ -1,0 +1,1 @@
+window.qpB = 1;

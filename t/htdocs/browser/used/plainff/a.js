@@ -1,0 +1,1 @@
+window.qpA = 1;
