@@ -273,7 +273,7 @@ def svg(s, labels, args):
     """One panel per browser and network profile: FCP and LCP, a bar per
     configuration to its median, a whisker over its middle half; the
     module's share of the most it could gain written beside it."""
-    width, left, right = 980, 230, 250
+    width, left, right = 1060, 230, 300
     bar_h, bar_gap, group_gap = 16, 4, 16
     panels = [(b, p) for b in BROWSERS for p in PROFILES
               if any((b, c, p) in s["rows"] for c in CONFIGS)]
@@ -322,12 +322,20 @@ def svg(s, labels, args):
                                  f'{r[key]:.0f} ms</text>')
                 y += bar_h + bar_gap
             v = t.get(key)
-            if v and v["share"] is not None:
-                marks.append(f'<text x="{width - right + 40}" y="{gy + 2 * (bar_h + bar_gap) + 12}" '
-                             f'font-size="12">mod_quartpush: {v["gain"]:.0f} ms sooner</text>')
-                marks.append(f'<text x="{width - right + 40}" y="{gy + 3 * (bar_h + bar_gap) + 12}" '
-                             f'font-size="12">= {v["share"]:.0%} of the {v["most"]:.0f} ms any hint '
-                             'could gain</text>')
+            if v and v["gain"] is not None:
+                if v["gain"] >= 0:
+                    say = [f'mod_quartpush: {name} {v["gain"]:.0f} ms sooner,',
+                           f'{v["share"]:.0%} of the most any hint could gain'
+                           if v["share"] is not None else 'the floor is no lower than no hints',
+                           f'({v["most"]:.0f} ms)' if v["share"] is not None else '']
+                else:
+                    say = [f'mod_quartpush: {name} {-v["gain"]:.0f} ms later',
+                           'than no hints' + (' (the most any hint' if v["most"] else ''),
+                           f'could gain: {v["most"]:.0f} ms)' if v["most"] else '']
+                for i, text in enumerate(x for x in say if x):
+                    marks.append(f'<text x="{width - right + 55}" '
+                                 f'y="{gy + (1 + i) * (bar_h + bar_gap) + 12}" font-size="12">'
+                                 f'{text}</text>')
             y += group_gap
         bottom = y - group_gap + 2
         for tt in range(0, tmax + 1, step):
