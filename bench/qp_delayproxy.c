@@ -31,8 +31,8 @@
  *
  * With -r KBIT, each direction is also a bottleneck of KBIT kbit/s (1,000
  * bits), shared by every connection through the proxy, as the one access
- * link of a user: a browser's two connections to a site (credentialed and
- * anonymous CORS requests go apart) split the rate, they do not double it.
+ * link of a user: whatever connections a browser opens split the rate,
+ * they do not multiply it.
  * Each direction is a token bucket one segment deep: the bytes read are
  * cut into segments of a 1500-byte MTU path, each leaves the bottleneck
  * when the one before it has and its bits have been sent at the rate, and
