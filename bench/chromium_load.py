@@ -14,7 +14,8 @@ Navigating while the browser is still starting its processes would make the
 figures mostly about process startup on a busy machine, and a real user's
 browser is running already. The certificate is trusted by its SPKI hash,
 which keeps Early Hints on (--ignore-certificate-errors turns them off).
-Python standard library only.
+Python standard library only. bench/paint_load.py drives Chromium with
+the same functions (chromium_args, open_page, navigate, evaluate).
 """
 import json
 import os
@@ -114,17 +115,24 @@ class Browser:
         os.close(self.from_r)
 
 
-def load(url, spki, chromium, workdir):
-    netlog = os.path.join(workdir, "netlog.json")
+def chromium_args(profile, spki, extra=()):
+    """The flags of a measuring Chromium: headless, driven over a pipe, in
+    the profile directory given, trusting the test certificate by its SPKI
+    hash, with nothing running in the background."""
     args = ["--headless", "--remote-debugging-pipe",
-            f"--user-data-dir={os.path.join(workdir, 'profile')}",
+            f"--user-data-dir={profile}",
             f"--ignore-certificate-errors-spki-list={spki}",
-            f"--log-net-log={netlog}",
             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-gpu"]
+            "--disable-sync", "--disable-gpu"] + list(extra)
     if os.geteuid() == 0:
         args.append("--no-sandbox")
+    return args
+
+
+def open_page(chromium, args):
+    """Starts Chromium on about:blank, attaches to its page and lets it
+    settle: (browser, session). The caller closes the browser."""
     b = Browser(chromium, args + ["about:blank"])
     try:
         targets = b.send("Target.getTargets")["targetInfos"]
@@ -134,11 +142,34 @@ def load(url, spki, chromium, workdir):
         b.send("Page.enable", session=session)
         time.sleep(SETTLE_S)
         b.events.clear()
-        b.send("Page.navigate", {"url": url}, session=session)
-        b.wait_event("Page.loadEventFired", session)
-        r = b.send("Runtime.evaluate", {"expression": READ_TIMINGS, "awaitPromise": True,
-                                        "returnByValue": True}, session=session)
-        text = r.get("result", {}).get("value") or ""
+    except Exception:
+        b.close()
+        raise
+    return b, session
+
+
+def navigate(b, session, url):
+    """Navigates the page and waits for its load event."""
+    b.send("Page.navigate", {"url": url}, session=session)
+    b.wait_event("Page.loadEventFired", session)
+
+
+def evaluate(b, session, expression):
+    """The value of a JavaScript expression (a promise is awaited)."""
+    r = b.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
+                                    "returnByValue": True}, session=session)
+    if "exceptionDetails" in r:
+        raise RuntimeError(f"the page's script failed: {r['exceptionDetails'].get('text')}")
+    return r.get("result", {}).get("value")
+
+
+def load(url, spki, chromium, workdir):
+    netlog = os.path.join(workdir, "netlog.json")
+    args = chromium_args(os.path.join(workdir, "profile"), spki, [f"--log-net-log={netlog}"])
+    b, session = open_page(chromium, args)
+    try:
+        navigate(b, session, url)
+        text = evaluate(b, session, READ_TIMINGS) or ""
     finally:
         b.close()
     if not text.startswith("{"):

@@ -9,7 +9,7 @@
  *
  * Usage:
  *   qp_delayproxy -l LISTEN_PORT -t TARGET_HOST:TARGET_PORT -d DELAY_MS
- *                 [-b BIND_ADDR] [-q]
+ *                 [-r KBIT] [-b BIND_ADDR] [-q]
  *
  * With -d 25, a request/response round trip through the proxy costs 50 ms
  * plus the real round trip. The TCP handshake with the proxy itself is done
@@ -18,14 +18,39 @@
  *
  * Design: one thread, epoll, non-blocking sockets. Every read() becomes a
  * chunk stamped with CLOCK_MONOTONIC + delay and goes to the tail of its
- * direction's FIFO and of one global timer list. The delay is the same for
- * every chunk and the clock never goes back, so appending keeps the timer
- * list sorted by deadline: the head is always the next thing due, and one
- * absolute timerfd armed on it is all the timing there is (no busy waiting,
- * no ms rounding of epoll_wait timeouts). A chunk is written only once the
- * timer has released it, and only from the head of its FIFO, so bytes never
- * leave before their own deadline nor overtake earlier ones. EOF is a chunk
- * of its own, so the shutdown(SHUT_WR) follows the data after the same delay.
+ * pair's FIFO for that direction and of the direction's timer list (up or
+ * down, shared by all pairs). The delay is the same for every chunk and the
+ * clock never goes back, so appending keeps each timer list sorted by
+ * deadline: its head is always the next thing due, and one absolute
+ * timerfd armed on the earlier head is all the timing there is (no busy
+ * waiting, no ms rounding of epoll_wait timeouts). A chunk is written only
+ * once the timer has released it, and only from the head of its FIFO, so
+ * bytes never leave before their own deadline nor overtake earlier ones.
+ * EOF is a chunk of its own, so the shutdown(SHUT_WR) follows the data
+ * after the same delay.
+ *
+ * With -r KBIT, each direction is also a bottleneck of KBIT kbit/s (1,000
+ * bits), shared by every connection through the proxy, as the one access
+ * link of a user: whatever connections a browser opens split the rate,
+ * they do not multiply it.
+ * Each direction is a token bucket one segment deep: the bytes read are
+ * cut into segments of a 1500-byte MTU path, each leaves the bottleneck
+ * when the one before it has and its bits have been sent at the rate, and
+ * then takes the delay. The bottleneck holds one round trip of bytes at
+ * its rate (the bandwidth-delay product, at least DP_BUFFER_MIN): when it
+ * holds that much, the proxy reads no source of that direction until it
+ * has room, so that the sender's TCP, not a queue of megabytes in here,
+ * waits; the proxy's own receive buffers are made small for the same
+ * reason, and its sockets announce a real path's segment size, which
+ * keeps the sender's send buffer as small as on that path (on loopback,
+ * Linux sizes it for 64 KB segments). A server's HTTP/2 scheduler can
+ * then still put a page ahead of bytes it has not yet sent, as it can on
+ * a real path.
+ *
+ * A direction's deadlines are then the times its bottleneck is done with
+ * each segment, plus the delay: they still only grow within a direction,
+ * but not from one direction to the other, which is why each direction
+ * has a timer list of its own.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,15 +88,28 @@
 /* How long to stop accepting when out of file descriptors: the listener is
  * level-triggered and would otherwise wake us up in a loop. */
 #define DP_ACCEPT_PAUSE_NS (100ULL * 1000000ULL)
+/* With -r: the payload of one TCP segment on a 1500-byte MTU path
+ * (timestamps on), the unit the bottleneck sends. */
+#define DP_SEGMENT 1448
+/* With -r: the most one source gives the bottleneck at a time. The
+ * sources of a direction take turns (round robin), as TCP flows through
+ * one bottleneck share it. */
+#define DP_RATE_TURN (4 * DP_SEGMENT)
+/* With -r: the least the bottleneck holds, whatever the round trip. */
+#define DP_BUFFER_MIN (16u * 1024)
+/* With -r: SO_RCVBUF of the proxy's sockets (the kernel doubles it), so
+ * that a sender's bytes wait in its own TCP while the bottleneck is full. */
+#define DP_RATE_RCVBUF (16 * 1024)
 
 typedef struct dp_chunk dp_chunk;
 typedef struct dp_dir dp_dir;
 typedef struct dp_end dp_end;
 typedef struct dp_conn dp_conn;
+typedef struct dp_link dp_link;
 
 struct dp_chunk {
     dp_chunk *next;         /* direction FIFO */
-    dp_chunk *tprev;        /* global timer list, while not released */
+    dp_chunk *tprev;        /* its link's timer list, while not released */
     dp_chunk *tnext;
     dp_dir *dir;
     uint64_t deadline;      /* CLOCK_MONOTONIC ns */
@@ -92,9 +130,20 @@ struct dp_end {
     dp_dir *out;            /* the direction that writes to this socket */
 };
 
+/* One direction of the path, shared by every pair: client to server (up)
+ * or server to client (down). */
+struct dp_link {
+    dp_chunk *timer_head;   /* chunks not released yet, by deadline */
+    dp_chunk *timer_tail;
+    uint64_t free_at;       /* -r: when the bottleneck has sent all it holds */
+    int full;               /* -r: it holds a round trip's bytes; no source
+                             * of this direction is read */
+};
+
 /* One direction of a pair: bytes read from src, waiting to go to dst. */
 struct dp_dir {
     dp_conn *conn;
+    dp_link *link;
     dp_end *src;
     dp_end *dst;
     dp_chunk *head;
@@ -133,8 +182,11 @@ static struct sockaddr_storage dp_target;
 static socklen_t dp_target_len;
 static const char *dp_target_str;
 
-static dp_chunk *dp_timer_head;
-static dp_chunk *dp_timer_tail;
+static dp_link dp_up;                /* client to server */
+static dp_link dp_down;              /* server to client */
+static uint64_t dp_rate_bps;        /* -r, bits per second; 0: no limit */
+static uint64_t dp_buffer_ns;       /* -r: what the bottleneck holds, in ns */
+static uint64_t dp_segment_ns;      /* -r: one DP_SEGMENT at the rate */
 static dp_dir *dp_flush_list;
 static dp_conn *dp_conns;           /* live pairs */
 static dp_conn *dp_dead;            /* closed, freed at the end of a round */
@@ -155,19 +207,58 @@ static uint64_t dp_now(void)
 
 static void dp_timer_unlink(dp_chunk *ch)
 {
+    dp_link *l = ch->dir->link;
+
     if (ch->tprev) {
         ch->tprev->tnext = ch->tnext;
     }
     else {
-        dp_timer_head = ch->tnext;
+        l->timer_head = ch->tnext;
     }
     if (ch->tnext) {
         ch->tnext->tprev = ch->tprev;
     }
     else {
-        dp_timer_tail = ch->tprev;
+        l->timer_tail = ch->tprev;
     }
     ch->tprev = ch->tnext = NULL;
+}
+
+/* The deadline of len bytes read now: the delay after the bottleneck has
+ * sent them (with -r), else the delay from now. */
+static uint64_t dp_link_deadline(dp_link *l, size_t len)
+{
+    uint64_t now = dp_now();
+
+    if (!dp_rate_bps) {
+        return now + dp_delay_ns;
+    }
+    if (l->free_at < now) {
+        l->free_at = now;   /* idle: the bucket does not save up */
+    }
+    l->free_at += (uint64_t)len * 8000000000ULL / dp_rate_bps;
+    return l->free_at + dp_delay_ns;
+}
+
+/* -r: how many bytes the bottleneck has room for now. */
+static size_t dp_link_room(const dp_link *l)
+{
+    uint64_t now = dp_now();
+    uint64_t backlog = l->free_at > now ? l->free_at - now : 0;
+
+    if (!dp_rate_bps) {
+        return DP_READ_SIZE;
+    }
+    if (backlog + dp_segment_ns > dp_buffer_ns) {
+        return 0;
+    }
+    return (size_t)((dp_buffer_ns - backlog) * dp_rate_bps / 8000000000ULL);
+}
+
+/* -r: when a full link has room for a segment again. */
+static uint64_t dp_link_resume_at(const dp_link *l)
+{
+    return l->free_at + dp_segment_ns - dp_buffer_ns;
 }
 
 static void dp_conn_close(dp_conn *c, int reset);
@@ -190,7 +281,7 @@ static void dp_end_update(dp_end *e)
         want = EPOLLOUT;
     }
     else {
-        if (!e->in->eof_read && !e->in->paused) {
+        if (!e->in->eof_read && !e->in->paused && !e->in->link->full) {
             want |= EPOLLIN;
         }
         if (e->out->want_out) {
@@ -287,6 +378,7 @@ static void dp_conn_close(dp_conn *c, int reset)
 
 static int dp_enqueue(dp_dir *d, const char *data, size_t len, int eof)
 {
+    dp_link *l = d->link;
     dp_chunk *ch;
 
     ch = malloc(sizeof(*ch) + len);
@@ -295,11 +387,11 @@ static int dp_enqueue(dp_dir *d, const char *data, size_t len, int eof)
     }
     ch->next = NULL;
     ch->dir = d;
-    ch->deadline = dp_now() + dp_delay_ns;
+    ch->deadline = dp_link_deadline(l, len);
     /* Cannot happen with CLOCK_MONOTONIC, but the timer list must stay
      * sorted whatever happens, or a chunk could wait behind a later one. */
-    if (dp_timer_tail && ch->deadline < dp_timer_tail->deadline) {
-        ch->deadline = dp_timer_tail->deadline;
+    if (l->timer_tail && ch->deadline < l->timer_tail->deadline) {
+        ch->deadline = l->timer_tail->deadline;
     }
     ch->len = len;
     ch->off = 0;
@@ -318,35 +410,97 @@ static int dp_enqueue(dp_dir *d, const char *data, size_t len, int eof)
     d->queued += len;
 
     ch->tnext = NULL;
-    ch->tprev = dp_timer_tail;
-    if (dp_timer_tail) {
-        dp_timer_tail->tnext = ch;
+    ch->tprev = l->timer_tail;
+    if (l->timer_tail) {
+        l->timer_tail->tnext = ch;
     }
     else {
-        dp_timer_head = ch;
+        l->timer_head = ch;
     }
-    dp_timer_tail = ch;
+    l->timer_tail = ch;
     return 0;
+}
+
+/* -r: a pair that has just given the bottleneck bytes goes to the back of
+ * the list, so that the others come first when it has room again
+ * (dp_link_set_full re-registers the sources in list order, and epoll
+ * reports them in that order). */
+static void dp_conn_to_back(dp_conn *c)
+{
+    dp_conn *last;
+
+    if (!c->next) {
+        return;
+    }
+    if (c->prev) {
+        c->prev->next = c->next;
+    }
+    else {
+        dp_conns = c->next;
+    }
+    c->next->prev = c->prev;
+    for (last = c->next; last->next; last = last->next) {
+    }
+    last->next = c;
+    c->prev = last;
+    c->next = NULL;
+}
+
+/* -r: stop or start reading every source of a link's direction. */
+static void dp_link_set_full(dp_link *l, int full)
+{
+    dp_conn *c, *next;
+
+    l->full = full;
+    for (c = dp_conns; c; c = next) {
+        next = c->next;     /* dp_end_update may close c */
+        dp_end_update(l == &dp_up ? &c->cli : &c->srv);
+    }
 }
 
 static void dp_dir_read(dp_dir *d)
 {
     static char buf[DP_READ_SIZE];
+    size_t want, off, seg;
     ssize_t n;
     int i;
 
-    for (i = 0; i < DP_READS_PER_EVENT && !d->eof_read && !d->paused; i++) {
-        n = read(d->src->fd, buf, sizeof(buf));
+    for (i = 0; i < DP_READS_PER_EVENT && !d->eof_read && !d->paused
+                && !d->link->full; i++) {
+        want = dp_link_room(d->link);
+        if (want == 0) {
+            /* the bottleneck is full: its sources wait in their TCP */
+            dp_link_set_full(d->link, 1);
+            return;
+        }
+        if (want > sizeof(buf)) {
+            want = sizeof(buf);
+        }
+        if (dp_rate_bps && want > DP_RATE_TURN) {
+            want = DP_RATE_TURN;
+        }
+        n = read(d->src->fd, buf, want);
         if (n > 0) {
-            if (dp_enqueue(d, buf, (size_t)n, 0) < 0) {
-                fprintf(stderr, DP_NAME ": out of memory\n");
-                dp_conn_close(d->conn, 1);
-                return;
+            /* one chunk per segment with -r, so that bytes come out at
+             * the rate, not a read's worth at once */
+            seg = dp_rate_bps ? DP_SEGMENT : (size_t)n;
+            for (off = 0; off < (size_t)n; off += seg) {
+                if (dp_enqueue(d, buf + off, (size_t)n - off < seg ?
+                               (size_t)n - off : seg, 0) < 0) {
+                    fprintf(stderr, DP_NAME ": out of memory\n");
+                    dp_conn_close(d->conn, 1);
+                    return;
+                }
             }
             if (d->queued >= DP_QUEUE_MAX) {
                 d->paused = 1;
             }
-            if ((size_t)n < sizeof(buf)) {
+            if (dp_rate_bps) {
+                /* one turn; the others' come before its next */
+                dp_conn_to_back(d->conn);
+                break;
+            }
+            if ((size_t)n < want) {
                 /* Drained; level-triggered epoll tells us about more. */
                 break;
             }
@@ -472,18 +626,25 @@ static void dp_dir_flush(dp_dir *d)
  * direction once, so that chunks due together leave in one sendmsg(). */
 static void dp_run_timers(void)
 {
+    dp_link *links[2] = { &dp_up, &dp_down };
     uint64_t now = dp_now();
     dp_chunk *ch;
     dp_dir *d;
+    int i;
 
-    while ((ch = dp_timer_head) != NULL && ch->deadline <= now) {
-        dp_timer_unlink(ch);
-        ch->released = 1;
-        d = ch->dir;
-        if (!d->flush_pending) {
-            d->flush_pending = 1;
-            d->flush_next = dp_flush_list;
-            dp_flush_list = d;
+    for (i = 0; i < 2; i++) {
+        while ((ch = links[i]->timer_head) != NULL && ch->deadline <= now) {
+            dp_timer_unlink(ch);
+            ch->released = 1;
+            d = ch->dir;
+            if (!d->flush_pending) {
+                d->flush_pending = 1;
+                d->flush_next = dp_flush_list;
+                dp_flush_list = d;
+            }
+        }
+        if (links[i]->full && dp_link_resume_at(links[i]) <= now) {
+            dp_link_set_full(links[i], 0);
         }
     }
     while ((d = dp_flush_list) != NULL) {
@@ -500,6 +661,23 @@ static void dp_set_nodelay(int fd)
     /* The delay must come from us alone, not from Nagle holding back a
      * small segment until the previous one is acknowledged. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* -r: set before the handshake, where both are agreed. A small receive
+ * buffer: while the bottleneck is full, a sender's bytes wait in its own
+ * TCP, not in a kernel buffer of megabytes on our side. The segment size
+ * of a real path, announced to the sender: on loopback (64 KB segments)
+ * Linux would size the sender's send buffer for 64 KB segments, about a
+ * megabyte, enough to take a whole page out of reach of its HTTP/2
+ * scheduler before the first bytes are through the bottleneck. */
+static void dp_set_rate_socket(int fd)
+{
+    int size = DP_RATE_RCVBUF, mss = DP_SEGMENT;
+
+    if (dp_rate_bps) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
+    }
 }
 
 static void dp_conn_new(int cfd)
@@ -523,6 +701,7 @@ static void dp_conn_new(int cfd)
     }
     dp_set_nodelay(cfd);
     dp_set_nodelay(sfd);
+    dp_set_rate_socket(sfd);
 
     c->cli.conn = c;
     c->cli.fd = cfd;
@@ -533,9 +712,11 @@ static void dp_conn_new(int cfd)
     c->srv.in = &c->down;
     c->srv.out = &c->up;
     c->up.conn = c;
+    c->up.link = &dp_up;
     c->up.src = &c->cli;
     c->up.dst = &c->srv;
     c->down.conn = c;
+    c->down.link = &dp_down;
     c->down.src = &c->srv;
     c->down.dst = &c->cli;
 
@@ -650,18 +831,31 @@ static void dp_conn_event(dp_end *e, uint32_t events)
     /* EPOLLHUP on a socket we still read: read() reports the EOF or the
      * error, which moves the pair on. */
     if ((events & (EPOLLIN | EPOLLHUP))
-        && !e->in->eof_read && !e->in->paused) {
+        && !e->in->eof_read && !e->in->paused && !e->in->link->full) {
         dp_dir_read(e->in);
     }
 }
 
 static void dp_timer_rearm(void)
 {
+    dp_link *links[2] = { &dp_up, &dp_down };
     struct itimerspec its;
-    uint64_t next = 0;
+    uint64_t next = 0, t;
+    int i;
 
-    if (dp_timer_head) {
-        next = dp_timer_head->deadline;
+    for (i = 0; i < 2; i++) {
+        if (links[i]->timer_head) {
+            t = links[i]->timer_head->deadline;
+            if (next == 0 || t < next) {
+                next = t;
+            }
+        }
+        if (links[i]->full) {
+            t = dp_link_resume_at(links[i]);
+            if (next == 0 || t < next) {
+                next = t;
+            }
+        }
     }
     if (dp_listen_resume && (next == 0 || dp_listen_resume < next)) {
         next = dp_listen_resume;
@@ -683,10 +877,13 @@ static void dp_usage(void)
 {
     fprintf(stderr,
             "usage: " DP_NAME " -l LISTEN_PORT -t TARGET_HOST:TARGET_PORT "
-            "-d DELAY_MS [-b BIND_ADDR] [-q]\n"
+            "-d DELAY_MS [-r KBIT] [-b BIND_ADDR] [-q]\n"
             "  Relays TCP from BIND_ADDR:LISTEN_PORT (default 127.0.0.1)\n"
             "  to the target, holding every byte DELAY_MS in each"
-            " direction.\n");
+            " direction;\n"
+            "  with -r, each direction is also a bottleneck of KBIT kbit/s"
+            " shared\n"
+            "  by all connections.\n");
     exit(2);
 }
 
@@ -730,7 +927,7 @@ int main(int argc, char **argv)
     const char *lport = NULL;
     char *target = NULL;
     char *target_copy, *thost, *tport, *colon, *end;
-    double delay_ms = -1;
+    double delay_ms = -1, rate_kbit = 0;
     int quiet = 0;
     int opt, one = 1, n, i;
     struct sockaddr_storage laddr;
@@ -740,7 +937,7 @@ int main(int argc, char **argv)
     sigset_t sigs;
     dp_conn *c;
 
-    while ((opt = getopt(argc, argv, "l:t:d:b:qh")) != -1) {
+    while ((opt = getopt(argc, argv, "l:t:d:r:b:qh")) != -1) {
         switch (opt) {
         case 'l':
             lport = optarg;
@@ -754,6 +951,16 @@ int main(int argc, char **argv)
             if (errno || end == optarg || *end || delay_ms < 0
                 || delay_ms > 3600000) {
                 fprintf(stderr, DP_NAME ": bad delay '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'r':
+            errno = 0;
+            rate_kbit = strtod(optarg, &end);
+            if (errno || end == optarg || *end || rate_kbit < 8
+                || rate_kbit > 100000000) {
+                fprintf(stderr, DP_NAME ": bad rate '%s' (kbit/s, 8 to "
+                        "100000000)\n", optarg);
                 return 2;
             }
             break;
@@ -796,6 +1003,18 @@ int main(int argc, char **argv)
         return 1;
     }
     dp_delay_ns = (uint64_t)(delay_ms * 1000000.0 + 0.5);
+    if (rate_kbit > 0) {
+        uint64_t min_ns;
+
+        dp_rate_bps = (uint64_t)(rate_kbit * 1000.0 + 0.5);
+        dp_segment_ns = DP_SEGMENT * 8000000000ULL / dp_rate_bps;
+        /* a round trip's bytes at the rate, and at least DP_BUFFER_MIN */
+        dp_buffer_ns = 2 * dp_delay_ns;
+        min_ns = DP_BUFFER_MIN * 8000000000ULL / dp_rate_bps;
+        if (dp_buffer_ns < min_ns) {
+            dp_buffer_ns = min_ns;
+        }
+    }
 
     signal(SIGPIPE, SIG_IGN);
     /* Two sockets per pair: make sure hundreds of pairs fit. */
@@ -826,6 +1045,8 @@ int main(int argc, char **argv)
         return 1;
     }
     setsockopt(dp_listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    /* accepted sockets inherit them, before their handshake */
+    dp_set_rate_socket(dp_listen_fd);
     if (bind(dp_listen_fd, (struct sockaddr *)&laddr, laddr_len) < 0) {
         fprintf(stderr, DP_NAME ": bind %s:%s: %s\n", bind_addr, lport,
                 strerror(errno));
@@ -857,8 +1078,15 @@ int main(int argc, char **argv)
     }
 
     if (!quiet) {
-        printf(DP_NAME ": %s:%s -> %s, %g ms each way\n", bind_addr, lport,
-               target, delay_ms);
+        if (dp_rate_bps) {
+            printf(DP_NAME ": %s:%s -> %s, %g ms each way, %g kbit/s each "
+                   "way (holds %.0f ms)\n", bind_addr, lport, target,
+                   delay_ms, rate_kbit, (double)dp_buffer_ns / 1e6);
+        }
+        else {
+            printf(DP_NAME ": %s:%s -> %s, %g ms each way\n", bind_addr,
+                   lport, target, delay_ms);
+        }
         fflush(stdout);
     }
 
